@@ -21,6 +21,8 @@ from roi_ml.simulator import behaviour, exports, ga4, social, traffic, truth, wo
 from roi_ml.simulator.config import PLATFORMS, SIZES, WorldParams
 from roi_ml.simulator.traffic import CONV_LEAD, CONV_PURCHASE
 
+TRUTH_LOOKBACK_DAYS = 30  # journey window used for the truth's "creator_touch_visible"
+
 __all__ = ["simulate", "SimulationSummary", "WorldParams", "SIZES"]
 
 FIRST_NAMES = ["James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda",
@@ -169,6 +171,20 @@ def simulate(size: str = "small", seed: int = 42, raw_dir: str | Path = "data/01
     conv["sales_qualified"] = lead & (rng.random(n) < sql_rate)
     conv["pid"] = np.where(conv["alt_device"], alt_ids[conv["user"]], user_ids[conv["user"]])
     conv["in_window"] = conv["t"] < window_days
+
+    # Is the causing creator visible in the journey? (a GA4 session from one of the creator's
+    # posts on the same device within the lookback, or the creator's code on the order)
+    post_creator_arr = posts.set_index("post_idx")["creator_idx"]
+    cs_sess = sessions[(sessions["channel"] == traffic.CH_CREATOR) & ~users.blocked[sessions["user"].to_numpy()]]
+    cs_sess = cs_sess.assign(creator_idx=post_creator_arr.reindex(cs_sess["post_idx"]).to_numpy())
+    caused = conv.loc[conv["cause"] == 3, ["conv_id", "user", "alt_device", "t", "cause_creator_idx"]]
+    m = caused.merge(cs_sess[["user", "alt_device", "t", "creator_idx"]],
+                     left_on=["user", "alt_device", "cause_creator_idx"],
+                     right_on=["user", "alt_device", "creator_idx"], suffixes=("", "_s"))
+    m = m[(m["t_s"] <= m["t"]) & (m["t_s"] >= m["t"] - TRUTH_LOOKBACK_DAYS)]
+    seen = set(m["conv_id"])
+    conv["creator_touch_visible"] = np.where(
+        conv["cause"] == 3, conv["conv_id"].isin(seen) | (conv["touch"] == 2), False)
 
     # acquiring creator: who caused the customer's first purchase
     first_purchase = conv[purchase].drop_duplicates("user")
@@ -404,7 +420,7 @@ def _write_truth(tru: Path, p, start, window_days, horizon, creators, plat, camp
         "true_revenue": g["revenue_usd"].sum(),
         "true_click_conversions": g.apply(lambda x: int((x["touch"] == 1).sum()), include_groups=False),
         "true_code_conversions": g.apply(lambda x: int((x["touch"] == 2).sum()), include_groups=False),
-        "true_view_through_conversions": g.apply(lambda x: int(x["touch"].isin([3, 4]).sum()), include_groups=False),
+        "true_view_through_conversions": g.apply(lambda x: int((~x["creator_touch_visible"].astype(bool)).sum()), include_groups=False),
     })
     pf = plat.groupby("creator_idx").agg(authentic_followers=("authentic_followers", "sum"),
                                          displayed_followers=("displayed_followers", "sum"))
@@ -472,6 +488,7 @@ def _write_truth(tru: Path, p, start, window_days, horizon, creators, plat, camp
         "code_creator_id": np.where(conv["code_creator_idx"] >= 0, cid.reindex(conv["code_creator_idx"]).to_numpy(), None),
         "acquiring_creator_id": np.where(conv["acquiring_creator_idx"] >= 0,
                                          cid.reindex(conv["acquiring_creator_idx"]).to_numpy(), None),
+        "creator_touch_visible": conv["creator_touch_visible"],
         "in_window": conv["in_window"],
     })
     ctf.to_parquet(tru / "conversions_truth.parquet", index=False)

@@ -38,13 +38,13 @@ class SizeSpec:
 
 SIZES: dict[str, SizeSpec] = {
     "tiny": SizeSpec(n_creators=30, n_campaigns=2, days=90, target_events=20_000,
-                     creators_per_campaign=7),
+                     creators_per_campaign=6),
     "small": SizeSpec(n_creators=120, n_campaigns=8, days=365, target_events=300_000,
-                      creators_per_campaign=14),
+                      creators_per_campaign=12),
     "medium": SizeSpec(n_creators=500, n_campaigns=24, days=730, target_events=3_000_000,
-                       creators_per_campaign=40),
+                       creators_per_campaign=32),
     "large": SizeSpec(n_creators=2_000, n_campaigns=80, days=730, target_events=30_000_000,
-                      creators_per_campaign=90),
+                      creators_per_campaign=72),
 }
 
 
@@ -63,7 +63,7 @@ class WorldParams:
     familiarity_growth_mean: float = 0.06
     familiarity_growth_sd: float = 0.08
     # --- response curves (Hill): caused conversions per contract vs creator spend
-    conversions_per_1k_authentic_followers: float = 0.55
+    conversions_per_1k_authentic_followers: float = 0.7
     quality_sigma: float = 0.7
     hill_slope_range: tuple[float, float] = (0.8, 1.8)
     ec50_to_typical_spend: tuple[float, float] = (0.6, 1.8)
@@ -77,8 +77,8 @@ class WorldParams:
     exposure_delay_days: float = 1.5
     conversion_delay_days: float = 3.0
     # --- deal creators and coupon harvesting (baseline buyers who click a deal link or code)
-    deal_intercept_rate: float = 0.06
-    deal_intercept_cap: float = 0.30
+    deal_intercept_rate: float = 0.01
+    deal_intercept_cap: float = 0.12
     deal_uses_code_share: float = 0.5
     # --- baseline and channels
     creator_conversion_share: float = 0.45  # of all conversions in the window, creator-caused

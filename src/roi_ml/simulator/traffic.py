@@ -60,8 +60,8 @@ def seasonality(days: np.ndarray, start: pd.Timestamp, p: WorldParams) -> np.nda
     """Multiplicative demand index s(t): weekly and yearly cycles, trend, holiday peaks."""
     start = start.tz_localize(None) if start.tzinfo is not None else start
     dates = start + pd.to_timedelta(days, unit="D")
-    dow = dates.dayofweek.to_numpy()
-    doy = dates.dayofyear.to_numpy()
+    dow = dates.day_of_week.to_numpy()
+    doy = dates.day_of_year.to_numpy()
     weekly = 1 + p.weekly_amplitude * np.cos(2 * np.pi * (dow - 6) / 7)
     yearly = 1 + p.yearly_amplitude * np.cos(2 * np.pi * (doy - 335) / 365.25)
     trend = (1 + p.trend_per_year) ** (np.asarray(days) / 365.25)
@@ -70,14 +70,14 @@ def seasonality(days: np.ndarray, start: pd.Timestamp, p: WorldParams) -> np.nda
     bump = np.ones(len(days))
     for y in years:
         nov1 = pd.Timestamp(f"{y}-11-01")
-        thanksgiving = nov1 + pd.Timedelta(days=(3 - nov1.dayofweek) % 7 + 21)
+        thanksgiving = nov1 + pd.Timedelta(days=(3 - nov1.day_of_week) % 7 + 21)
         may1 = pd.Timestamp(f"{y}-05-01")
         peaks = {
             "black_friday": thanksgiving + pd.Timedelta(days=1),
             "cyber_monday": thanksgiving + pd.Timedelta(days=4),
             "christmas_run_up": pd.Timestamp(f"{y}-12-15"),
             "valentines": pd.Timestamp(f"{y}-02-12"),
-            "mothers_day": may1 + pd.Timedelta(days=(6 - may1.dayofweek) % 7 + 7 - 2),
+            "mothers_day": may1 + pd.Timedelta(days=(6 - may1.day_of_week) % 7 + 7 - 2),
             "prime_day": pd.Timestamp(f"{y}-07-15"),
         }
         for name, _, height in p.holiday_peaks:
@@ -95,13 +95,13 @@ def holiday_table(start: pd.Timestamp, end: pd.Timestamp, p: WorldParams) -> pd.
     dates = start + pd.to_timedelta(days, unit="D")
     for y in sorted(set(dates.year)):
         nov1 = pd.Timestamp(f"{y}-11-01")
-        thanksgiving = nov1 + pd.Timedelta(days=(3 - nov1.dayofweek) % 7 + 21)
+        thanksgiving = nov1 + pd.Timedelta(days=(3 - nov1.day_of_week) % 7 + 21)
         may1 = pd.Timestamp(f"{y}-05-01")
         for name, d in (("black_friday", thanksgiving + pd.Timedelta(days=1)),
                         ("cyber_monday", thanksgiving + pd.Timedelta(days=4)),
                         ("christmas_run_up", pd.Timestamp(f"{y}-12-15")),
                         ("valentines", pd.Timestamp(f"{y}-02-12")),
-                        ("mothers_day", may1 + pd.Timedelta(days=(6 - may1.dayofweek) % 7 + 5)),
+                        ("mothers_day", may1 + pd.Timedelta(days=(6 - may1.day_of_week) % 7 + 5)),
                         ("prime_day", pd.Timestamp(f"{y}-07-15"))):
             if start <= d <= end:
                 rows.append({"holiday": name, "date": d})

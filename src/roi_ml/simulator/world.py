@@ -279,7 +279,7 @@ def make_posts(rng: np.random.Generator, p: WorldParams, creators: pd.DataFrame,
             # Local (audience) time → keep as UTC-naive "local US Eastern" for simplicity of truth;
             # exports apply each platform's own time zone.
             published = date.normalize() + pd.Timedelta(hours=hour, minutes=minute)
-            dow = published.dayofweek
+            dow = published.day_of_week
             pi = list(("instagram", "tiktok", "youtube", "x", "facebook")).index(platform)
             t_lift = float(timing_lift[pi, dow, hour])
             peak_lift = float(np.exp(-((hour - cr["audience_peak_hour"]) ** 2) / (2 * 3.0**2)) * 0.35

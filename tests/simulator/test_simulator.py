@@ -1,0 +1,179 @@
+"""The simulator is the yardstick: these tests check that what the truth says is real in the data."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from roi_ml.simulator import simulate
+from roi_ml.simulator.curves import hill
+
+
+def _digest(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_same_seed_same_bytes(tmp_path):
+    a = simulate("tiny", seed=11, raw_dir=tmp_path / "a/raw", truth_dir=tmp_path / "a/truth")
+    b = simulate("tiny", seed=11, raw_dir=tmp_path / "b/raw", truth_dir=tmp_path / "b/truth")
+    da, db = _digest(tmp_path / "a"), _digest(tmp_path / "b")
+    assert da == db
+    assert a.counts == b.counts
+    c = simulate("tiny", seed=12, raw_dir=tmp_path / "c/raw", truth_dir=tmp_path / "c/truth")
+    assert _digest(tmp_path / "c")["raw/shopify_orders.csv"] != da["raw/shopify_orders.csv"]
+    assert c.counts["ga4_events"] > 0
+
+
+def test_hill_by_hand():
+    # s = ec50 gives half of vmax; s = 3·ec50 with slope 2 gives 9/10 of vmax
+    assert hill(100.0, 10.0, 100.0, 1.5) == pytest.approx(5.0)
+    assert hill(300.0, 10.0, 100.0, 2.0) == pytest.approx(9.0)
+    assert hill(0.0, 10.0, 100.0, 1.0) == 0.0
+
+
+def test_contract_expectations_follow_the_documented_curve(small_world):
+    """curve_expected_conversions = Hill(spend; vmax·(1+g)^(seq-1)·objective, ec50, slope)."""
+    truth = small_world["truth"]
+    ct = pd.read_csv(truth / "contract_truth.csv")
+    cr = pd.read_csv(truth / "creator_truth.csv").set_index("creator_id")
+    camp = pd.read_csv(small_world["raw"] / "campaigns.csv").set_index("campaign_id")
+    ct = ct[ct["campaign_id"].isin(camp.index) & (ct["deliverables_delivered"] > 0)]
+    obj = np.where(camp.loc[ct["campaign_id"], "objective"].to_numpy() == "awareness", 0.6, 1.0)
+    c = cr.loc[ct["creator_id"]]
+    vmax = c["hill_vmax"].to_numpy() * (1 + c["familiarity_growth"].to_numpy()) ** (ct["campaign_seq"].to_numpy() - 1) * obj
+    expected = hill(ct["curve_spend_usd"].to_numpy(), vmax, c["hill_ec50_usd"].to_numpy(), c["hill_slope"].to_numpy())
+    np.testing.assert_allclose(ct["curve_expected_conversions"].to_numpy(), expected, rtol=2e-3)
+
+
+def test_simulated_counts_agree_with_the_curve_within_sampling_error(small_world):
+    """Realised caused conversions per contract are Poisson draws around the expectation."""
+    ct = pd.read_csv(small_world["truth"] / "contract_truth.csv")
+    done = ct[ct["complete_in_window"] & (ct["expected_conversions"] > 0)]
+    assert len(done) >= 30
+    o, e = done["true_conversions"].to_numpy(), done["expected_conversions"].to_numpy()
+    z_total = (o.sum() - e.sum()) / np.sqrt(e.sum())
+    assert abs(z_total) < 4, z_total
+    # dispersion: Pearson chi-square per degree of freedom close to 1 (Poisson)
+    chi2 = ((o - e) ** 2 / e).sum() / len(done)
+    assert 0.6 < chi2 < 1.6, chi2
+    # and by spend tercile, so the agreement holds along the curve, not just on average
+    done = done.assign(bin=pd.qcut(done["curve_spend_usd"], 3, labels=False))
+    for _, g in done.groupby("bin"):
+        z = (g["true_conversions"].sum() - g["expected_conversions"].sum()) / np.sqrt(g["expected_conversions"].sum())
+        assert abs(z) < 4, z
+
+
+def test_view_through_is_material_and_invisible(small_world):
+    """≥ 25 % of creator-caused conversions have no creator click or code in their journey."""
+    conv = pd.read_parquet(small_world["truth"] / "conversions_truth.parquet")
+    caused = conv[(conv["cause"] == "creator") & conv["in_window"]]
+    assert (~caused["creator_touch_visible"]).mean() >= 0.25
+    assert caused["touch"].isin(["view_through", "cross_device"]).mean() >= 0.25
+    # a view-through purchase never carries the causing creator's code in Shopify
+    orders = pd.read_csv(small_world["raw"] / "shopify_orders.csv", dtype=str, keep_default_na=False)
+    orders = orders[orders["Email"] != ""]
+    vt = caused[(caused["touch"] == "view_through") & caused["transaction_id"].notna()]
+    codes = orders.set_index("Name").loc[vt["transaction_id"], "Discount Code"]
+    roster = pd.read_csv(small_world["raw"] / "creator_roster.csv").set_index("creator_id")
+    own_codes = roster.loc[vt["cause_creator_id"], "discount_code"].to_numpy()
+    assert not (codes.to_numpy() == own_codes).any()
+    # and the truth's "not visible" agrees with the GA4 export: no session from the causing
+    # creator's posts on that device in the 30 days before the conversion
+    events = pd.read_parquet(small_world["raw"] / "ga4_events")
+    cs = events[events["collected_traffic_source__manual_medium"].isin(["influencer", "Influencer"])]
+    tracker = pd.read_csv(small_world["raw"] / "content_tracker.csv").set_index("content_id")
+    cs = cs.assign(creator_id=tracker.reindex(cs["collected_traffic_source__manual_content"])["creator_id"].to_numpy(),
+                   ts=pd.to_datetime(cs["event_timestamp"], unit="us", utc=True))
+    hidden = caused[~caused["creator_touch_visible"]]
+    m = hidden.merge(cs[["user_pseudo_id", "creator_id", "ts"]],
+                     left_on=["user_pseudo_id", "cause_creator_id"], right_on=["user_pseudo_id", "creator_id"])
+    m = m[(m["ts"] <= m["timestamp"]) & (m["ts"] >= m["timestamp"] - pd.Timedelta(days=30))]
+    assert m.empty
+    shown = caused[caused["creator_touch_visible"] & (caused["touch"] == "click")]
+    m2 = shown.merge(cs[["user_pseudo_id", "creator_id", "ts"]],
+                     left_on=["user_pseudo_id", "cause_creator_id"], right_on=["user_pseudo_id", "creator_id"])
+    assert m2["conversion_id"].nunique() == shown["conversion_id"].nunique()
+
+
+def test_deal_creators_collect_clicks_from_buyers_they_did_not_cause(small_world):
+    conv = pd.read_parquet(small_world["truth"] / "conversions_truth.parquet")
+    cr = pd.read_csv(small_world["truth"] / "creator_truth.csv")
+    deal = set(cr.loc[cr["is_deal_creator"], "creator_id"])
+    harvested = conv[(conv["cause"] == "baseline") & conv["in_window"] & conv["touch"].isin(["click", "code"])]
+    assert len(harvested) > 0
+    caused_by_deal = cr.loc[cr["is_deal_creator"], "true_conversions"].sum()
+    assert len(harvested) > caused_by_deal  # much last-touch credit, little true effect
+    assert harvested["code_creator_id"].dropna().isin(deal).all()
+
+
+def test_inauthentic_creators_share_and_types(small_world):
+    cr = pd.read_csv(small_world["truth"] / "creator_truth.csv")
+    assert cr["is_inauthentic"].mean() == pytest.approx(0.08, abs=0.02)
+    assert set(cr.loc[cr["is_inauthentic"], "inauthentic_type"]) == {
+        "bought_followers", "bought_likes", "engagement_pod", "bot_comments"}
+    jumps = pd.read_csv(small_world["truth"] / "follower_jumps.csv")
+    bought = set(cr.loc[cr["inauthentic_type"] == "bought_followers", "creator_id"])
+    assert set(jumps["creator_id"]) == bought
+
+
+def test_future_is_in_the_truth_only(small_world):
+    fut = pd.read_csv(small_world["truth"] / "future_daily.csv")
+    assert len(fut) == 56 and (fut["conversions"] > 0).all()
+    events = pd.read_parquet(small_world["raw"] / "ga4_events", columns=["event_date"])
+    assert events["event_date"].max() <= fut["date"].min().replace("-", "")
+    orders = pd.read_csv(small_world["raw"] / "shopify_orders.csv", dtype=str, keep_default_na=False)
+    created = orders.loc[orders["Created at"].str.match(r"\d{4}-"), "Created at"].str[:10]
+    assert created.max() < fut["date"].min()
+
+
+def test_exports_have_their_platform_shapes(small_world):
+    raw = small_world["raw"]
+    expected = {
+        "instagram_posts.csv": ["Post ID", "Account username", "Publish time", "Date", "Views", "Reach", "Likes", "Saves"],
+        "facebook_posts.csv": ["Post ID", "Page name", "Reactions", "3-second video views"],
+        "tiktok_posts.csv": ["Video ID", "Username", "Post time", "Video views", "Reached audience", "Add to Favorites"],
+        "youtube_posts.csv": ["Content", "Channel", "Video publish time", "Unique viewers", "Comments added", "Subscribers"],
+        "x_posts.csv": ["Tweet id", "Username", "time", "impressions", "url clicks", "retweets"],
+        "shopify_orders.csv": ["Name", "Email", "Created at", "Currency", "Total", "Discount Code", "Landing Site", "Billing Name"],
+        "crm_leads.csv": ["Record ID", "Create Date", "Lifecycle Stage", "Email", "GA Client ID"],
+        "comments.csv": ["Network", "Post ID", "Comment ID", "Author", "Message", "Created Time", "Replied"],
+        "creator_roster.csv": ["creator_id", "niche", "instagram_handle", "known_audience_overlap", "discount_code"],
+        "campaigns.csv": ["campaign_id", "objective", "start_date", "end_date", "planned_budget_usd", "target_audience_size"],
+        "contracts.csv": ["contract_id", "fee_usd", "deliverables_committed", "asset_submitted_at", "actual_launch_date"],
+        "content_tracker.csv": ["content_id", "platform_post_id", "tracked_url"],
+        "mentions_daily.csv": ["Date", "Brand", "Own Brand", "Total Mentions", "Creator Content Mentions"],
+        "brand_lift_survey.csv": ["campaign_id", "wave", "respondents", "aware"],
+    }
+    for name, cols in expected.items():
+        header = pd.read_csv(raw / name, nrows=0).columns
+        assert set(cols) <= set(header), (name, set(cols) - set(header))
+    assert "Reach" not in pd.read_csv(raw / "x_posts.csv", nrows=0).columns  # X reports no reach
+    ig = pd.read_csv(raw / "instagram_posts.csv", dtype=str)
+    assert ig["Publish time"].str.match(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}").all()
+    tt = pd.read_csv(raw / "tiktok_posts.csv")
+    # TikTok counters are cumulative per video
+    clean = tt[pd.to_numeric(tt["Video views"], errors="coerce").notna()]
+    assert (clean.groupby("Video ID")["Video views"].apply(lambda s: s.is_monotonic_increasing)).mean() > 0.95
+    events = pd.read_parquet(raw / "ga4_events")
+    assert events["event_timestamp"].dtype == np.int64
+    assert {"session_start", "page_view", "purchase"} <= set(events["event_name"].astype(str))
+    # every GA4 purchase is a Shopify order (same transaction id)
+    orders = pd.read_csv(raw / "shopify_orders.csv", dtype=str, keep_default_na=False)
+    tx = set(events.loc[events["event_name"] == "purchase", "ecommerce__transaction_id"].astype(str))
+    assert tx <= set(orders["Name"])
+
+
+def test_hostile_and_missing_disclosure_captions_exist(small_world):
+    tracker = pd.read_csv(small_world["raw"] / "content_tracker.csv")
+    caps = pd.concat([pd.read_csv(small_world["raw"] / f, dtype=str)[c] for f, c in (
+        ("instagram_posts.csv", "Description"), ("tiktok_posts.csv", "Video description"),
+        ("youtube_posts.csv", "Video title"), ("x_posts.csv", "Tweet text"), ("facebook_posts.csv", "Description"))])
+    assert caps.str.match(r"^[=+\-@]").any()
+    disclosed = caps.str.contains(r"#ad|#sponsored|paid partnership|\(ad\)|#advertisement", case=False)
+    assert 0.85 < disclosed.mean() < 1.0
+    assert len(tracker) > 50
