@@ -1,0 +1,25 @@
+"""`roi-ml outputs`: where the last run's outputs are, and how to look at them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+# (path, what it is) — the files a user opens after `make demo`.
+KEY_OUTPUTS = [
+    ("data/02_intermediate/", "canonical tables (Parquet) made from your raw exports"),
+    ("data/02_intermediate/rejected_rows.parquet", "rows quarantined by ingestion, with reasons"),
+    ("data/08_reporting/ingestion_report.json", "rows read / kept / rejected per source"),
+    ("data/08_reporting/evaluation.json", "model scores against the simulator's ground truth"),
+]
+
+
+def print_outputs(root: str | Path = ".") -> None:
+    root = Path(root)
+    print("\nroi_ml outputs:")
+    for rel, what in KEY_OUTPUTS:
+        path = root / rel
+        mark = "ok " if path.exists() else "-- "
+        print(f"  {mark}{rel:<48} {what}")
+    print("\nBrowse runs, metrics and registered models in the MLflow UI:")
+    print("  .venv/bin/mlflow ui --backend-store-uri sqlite:///mlflow.db    (then open http://127.0.0.1:5000)")
+    print("Browse the pipelines:  .venv/bin/kedro viz run")
