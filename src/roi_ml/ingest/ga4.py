@@ -69,7 +69,11 @@ def valid_date_text(text: ir.StringValue, fmt: str) -> ir.BooleanValue:
     pattern = f"^{pattern}$"
     if sorted(groups) != ["%Y", "%d", "%m"]:
         raise ValueError(f"GA4 event_date format needs %Y, %m and %d: {fmt!r}")
-    parts = {g: text.re_extract(pattern, i + 1).cast("int64") for i, g in enumerate(groups)}
+    # extract from a value known to match, so no backend ever casts '' to an integer
+    matches = text.re_search(pattern).fill_null(False)
+    placeholder = fmt.replace("%Y", "2000").replace("%m", "01").replace("%d", "01")
+    safe = ibis.ifelse(matches, text, ibis.literal(placeholder))
+    parts = {g: safe.re_extract(pattern, i + 1).cast("int64") for i, g in enumerate(groups)}
     y, m, d = parts["%Y"], parts["%m"], parts["%d"]
     leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
     days = ibis.cases(
@@ -77,8 +81,7 @@ def valid_date_text(text: ir.StringValue, fmt: str) -> ir.BooleanValue:
         (m == 2, ibis.ifelse(leap, 29, 28)),
         else_=31,
     )
-    ok = text.re_search(pattern) & (m >= 1) & (m <= 12) & (d >= 1) & (d <= days)
-    return ok.fill_null(False)
+    return matches & (m >= 1) & (m <= 12) & (d >= 1) & (d <= days)
 
 
 def canonical_events(raw: ir.Table, src: SourceConfig) -> ir.Table:

@@ -159,12 +159,9 @@ class Staged:
                                 index=frame.index)
         obj.row_number = frame["_row_number"].astype("Int64")
         obj.values = frame.drop(columns=[*cls._PROVENANCE, *text_cols])
-        obj._reason = frame["_reject_reason"].astype(object).where(
-            frame["_reject_reason"].notna(), None).to_numpy(object)
-        obj._column = frame["_reject_column"].astype(object).where(
-            frame["_reject_column"].notna(), None).to_numpy(object)
-        obj._value = frame["_reject_value"].astype(object).where(
-            frame["_reject_value"].notna(), None).to_numpy(object)
+        obj._reason, obj._column, obj._value = (
+            np.array([None if v is pd.NA else v for v in frame[c].astype(object)], dtype=object)
+            for c in ("_reject_reason", "_reject_column", "_reject_value"))
         return obj
 
     # --- parsing ------------------------------------------------------------------------

@@ -7,6 +7,7 @@ before anything is written, with one message naming the file, the column and the
 from __future__ import annotations
 
 import difflib
+import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -34,10 +35,18 @@ class RawHeader:
         return cls(file=file, columns=tuple(str(c) for c in frame.columns))
 
 
+def _key(name: str) -> str:
+    """Column names compared loosely for hints: case, spaces and punctuation ignored."""
+    return re.sub(r"[^0-9a-z]", "", name.lower())
+
+
 def _missing_column(src: SourceConfig, file: str, canonical: str, present: list[str]) -> str:
     raw = src.columns[canonical]
-    close = difflib.get_close_matches(raw, present, n=1, cutoff=0.75)
-    hint = f" Did you mean '{close[0]}'?" if close else ""
+    hint = ""
+    by_key = {_key(p): p for p in present}
+    close = difflib.get_close_matches(_key(raw), list(by_key), n=1, cutoff=0.75)
+    if close:
+        hint = f" Did you mean '{by_key[close[0]]}'?"
     return (f"{file}: required column '{raw}' not found (columns present: "
             f"{', '.join(present) if present else 'none'}).{hint} Fix the export or set "
             f"{src.key('columns', canonical)} in {PARAMS_FILE}")
