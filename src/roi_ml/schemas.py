@@ -308,6 +308,29 @@ SCHEMAS: dict[str, type[pa.DataFrameModel] | type[pai.DataFrameModel]] = {
 }
 
 
+def _as_pandas_schema(model: type[pai.DataFrameModel]) -> pa.DataFrameSchema:
+    """The pandas equivalent of an Ibis model, for an Ibis table read back into pandas."""
+    columns = {}
+    for name, col in model.to_schema().columns.items():
+        dtype = col.dtype.type
+        if dtype.is_string():
+            pd_dtype = pd.StringDtype()
+        elif dtype.is_timestamp():
+            pd_dtype = (pd.DatetimeTZDtype("us", dtype.timezone) if dtype.timezone
+                        else "datetime64[us]")
+        elif dtype.is_integer() and not col.nullable:
+            pd_dtype = "int64"
+        elif dtype.is_integer():  # pandas reads a nullable Parquet integer as int64 or float64
+            columns[name] = pa.Column(None, nullable=True, checks=pa.Check(
+                lambda s: pd.api.types.is_numeric_dtype(s), element_wise=False,
+                name="numeric"))
+            continue
+        else:
+            pd_dtype = "float64"
+        columns[name] = pa.Column(pd_dtype, nullable=col.nullable)
+    return pa.DataFrameSchema(columns, strict=True, ordered=True, name=model.__name__)
+
+
 def validate(name: str, data):
     """Validate a canonical table by name; returns it unchanged or raises pandera's error.
 
@@ -315,11 +338,8 @@ def validate(name: str, data):
     """
     model = SCHEMAS[name]
     if isinstance(data, pd.DataFrame):
-        if name == "rejected_rows":
-            return RejectedRowsFrame.validate(data, lazy=True)
         if not issubclass(model, IbisCanonical):
             return model.validate(data, lazy=True)
-        validate(name, ibis.memtable(data))  # an Ibis table read into pandas: same schema
-        return data
+        return _as_pandas_schema(model).validate(data, lazy=True)
     with config_context(validation_depth=ValidationDepth.SCHEMA_ONLY):
         return model.validate(data)

@@ -250,6 +250,7 @@ def make_world() -> dict[str, pd.DataFrame]:
 THIRD_PARTY_WARNINGS = (
     "ignore:fetch_arrow_table\\(\\) is deprecated:DeprecationWarning",
     "ignore:The 'future.infer_string' option is deprecated",
+    "ignore:register_new_resolver\\(\\) is deprecated:UserWarning",
 )
 
 
@@ -293,6 +294,47 @@ class KeepDataset(MemoryDataset):
 
     def _release(self) -> None:
         pass
+
+
+def write_world(world: dict[str, pd.DataFrame], raw_dir: Path,
+                events: pd.DataFrame | None = None) -> Path:
+    """Write the raw exports as files, laid out like data/01_raw."""
+    raw_dir.mkdir(parents=True, exist_ok=True)
+    for source in CSV_SOURCES:
+        world[source].to_csv(raw_dir / f"{source}.csv", index=False)
+    write_ga4(ga4_events() if events is None else events, raw_dir / "ga4_events")
+    return raw_dir
+
+
+def catalog_conf() -> dict:
+    """The project's catalog entries of the ingestion pipeline, as Kedro loads them."""
+    from kedro.config import OmegaConfigLoader
+
+    conf = OmegaConfigLoader(str(PROJECT / "conf"), base_env="base", default_run_env="local")
+    used = create_pipeline().datasets()
+    return {k: v for k, v in conf["catalog"].items() if k in used}
+
+
+def file_catalog(raw_dir: Path, out_dir: Path, params: dict) -> DataCatalog:
+    """The project's catalog with data/01_raw -> raw_dir and outputs under out_dir."""
+
+    def move(value):
+        if isinstance(value, dict):
+            return {k: move(v) for k, v in value.items()}
+        if isinstance(value, str) and value.startswith("data/"):
+            return value.replace("data/01_raw", str(raw_dir)).replace("data", str(out_dir), 1)
+        return value
+
+    entries = {k: move(v) for k, v in catalog_conf().items() if k != "ingestion_metrics"}
+    catalog = DataCatalog.from_config(entries)
+    catalog["ingestion_metrics"] = MemoryDataset()
+    catalog["params:ingestion"] = params
+    catalog["pii_salt"] = SALT
+    return catalog
+
+
+def written_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.rglob("*") if p.is_file()) if directory.exists() else []
 
 
 def run_ingestion(world: dict[str, pd.DataFrame], params: dict, tmp_path: Path,

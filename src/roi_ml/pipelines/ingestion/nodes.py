@@ -172,7 +172,7 @@ def collect_rejected_rows(ga4_rejected_rows: ir.Table, *audits: SourceAudit | li
     frames = [a.rejects for a in flatten_audits(*audits) if a.rejects is not None]
     local = as_rejects(pd.concat(frames, ignore_index=True)) if frames else as_rejects(
         pd.DataFrame())
-    schemas.validate("rejected_rows", local)
+    schemas.RejectedRowsFrame.validate(local, lazy=True)
     local_table = ibis.memtable(local).cast(ga4_rejected_rows.schema())
     return schemas.validate("rejected_rows", local_table.union(ga4_rejected_rows))
 
