@@ -65,6 +65,8 @@ def make_project(workdir: Path) -> Path:
     shutil.copytree(REPO / "conf" / "base", workdir / "conf" / "base")
     (workdir / "conf" / "local").mkdir(parents=True, exist_ok=True)
     shutil.copy(REPO / "pyproject.toml", workdir / "pyproject.toml")
+    if not (workdir / "src").exists():  # Kedro checks the source dir exists; the code is installed
+        (workdir / "src").mkdir()
     return workdir
 
 
