@@ -80,6 +80,6 @@ def assemble_evaluation(ingestion: dict[str, Any]) -> tuple[dict[str, Any], dict
     """All sections → (evaluation.json content, MLflow metrics {name: {value, step}})."""
     report = {"ingestion": ingestion}
     flat: dict[str, float] = {}
-    _flatten("eval", report, flat)
+    _flatten("", report, flat)
     metrics = {k: {"value": v, "step": 0} for k, v in flat.items()}
     return report, metrics
