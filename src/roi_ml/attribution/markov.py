@@ -40,7 +40,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy.sparse.linalg import spsolve, splu
+from scipy.sparse.linalg import splu, spsolve
 
 from roi_ml.attribution.journeys import (
     NONE_ENTITY,
