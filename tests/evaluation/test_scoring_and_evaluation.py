@@ -60,13 +60,13 @@ def test_no_truth_means_skip_with_a_log_line(tmp_path, caplog):
     with caplog.at_level(logging.INFO):
         out = score_ingestion(truth, pd.DataFrame(), pd.DataFrame(), pd.DataFrame())
     assert "skipped" in out and "No ground truth" in caplog.text
-    report, metrics = assemble_evaluation(out)
+    report, metrics = assemble_evaluation(ingestion=out)
     assert report == {"ingestion": out} and metrics == {}
     json.dumps(report)
 
 
 def test_assemble_flattens_numbers_for_mlflow():
-    report, metrics = assemble_evaluation({"a": 0.5, "n": 3, "nested": {"b": 1.0}, "nan": float("nan")})
+    report, metrics = assemble_evaluation(ingestion={"a": 0.5, "n": 3, "nested": {"b": 1.0}, "nan": float("nan")})
     assert metrics == {"ingestion.a": {"value": 0.5, "step": 0}, "ingestion.n": {"value": 3.0, "step": 0},
                        "ingestion.nested.b": {"value": 1.0, "step": 0}}
 

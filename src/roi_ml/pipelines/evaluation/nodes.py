@@ -76,9 +76,9 @@ def _flatten(prefix: str, obj: Any, out: dict[str, float]) -> None:
         out[prefix] = float(obj)
 
 
-def assemble_evaluation(ingestion: dict[str, Any]) -> tuple[dict[str, Any], dict[str, dict]]:
+def assemble_evaluation(**sections: dict[str, Any]) -> tuple[dict[str, Any], dict[str, dict]]:
     """All sections → (evaluation.json content, MLflow metrics {name: {value, step}})."""
-    report = {"ingestion": ingestion}
+    report = dict(sorted(sections.items()))
     flat: dict[str, float] = {}
     _flatten("", report, flat)
     metrics = {k: {"value": v, "step": 0} for k, v in flat.items()}

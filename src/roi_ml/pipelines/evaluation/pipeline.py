@@ -1,14 +1,22 @@
-"""Evaluation pipeline wiring."""
+"""Evaluation pipeline wiring: one scoring node per section, then one node that assembles them.
+
+To score a new part of roi_ml, write its scoring function in a module of this package and add
+one line to SECTIONS: (section name, function, its catalog inputs). The function's first input
+is always `ground_truth`; it returns a JSON-able dict (or a skip note when there is no truth).
+"""
 
 from kedro.pipeline import Node, Pipeline
 
 from roi_ml.pipelines.evaluation.nodes import assemble_evaluation, score_ingestion
 
+SECTIONS = [
+    ("ingestion", score_ingestion, ["ground_truth", "orders", "posts", "conversion_events"]),
+]
+
 
 def create_pipeline(**kwargs) -> Pipeline:
-    return Pipeline([
-        Node(score_ingestion, ["ground_truth", "orders", "posts", "conversion_events"],
-             "evaluation_ingestion", name="score_ingestion_against_truth"),
-        Node(assemble_evaluation, ["evaluation_ingestion"],
-             ["evaluation_report", "evaluation_metrics"], name="assemble_evaluation"),
-    ])
+    scoring = [Node(func, inputs, f"evaluation_{name}", name=f"score_{name}_against_truth")
+               for name, func, inputs in SECTIONS]
+    assemble = Node(assemble_evaluation, {name: f"evaluation_{name}" for name, _, _ in SECTIONS},
+                    ["evaluation_report", "evaluation_metrics"], name="assemble_evaluation")
+    return Pipeline([*scoring, assemble])
