@@ -1,4 +1,7 @@
-"""The `roi-ml` command: simulate demo data, list outputs, run benchmarks."""
+"""The `roi-ml` command: simulate demo data, list outputs, run benchmarks.
+
+(Not named cli.py: Kedro reserves `<package>.cli` for project CLI commands.)
+"""
 
 from __future__ import annotations
 
