@@ -284,7 +284,8 @@ def credit_frame(enc: EncodedJourneys, journey: np.ndarray, entity: np.ndarray,
 
     Shares of one journey must sum to 1; triples repeating a (journey, entity) pair are summed.
     Converting journeys without touches get one row for ``"(none)"`` with share 1. Output:
-    DataFrame[journey_id, entity, conversions, value], one row per (converting journey, entity),
+    DataFrame[journey_id, entity, conversions, value], one row per (converting journey, entity
+    with a share > 0),
     in input journey order then entity name; ``conversions``/``value`` are the journey's
     conversions/value times the share, so they sum exactly (to float rounding) to the input.
     """
@@ -296,6 +297,8 @@ def credit_frame(enc: EncodedJourneys, journey: np.ndarray, entity: np.ndarray,
     key = journey * n_ent + entity
     uniq, inv = np.unique(key, return_inverse=True)
     s = np.bincount(inv, weights=share, minlength=len(uniq))
+    credited = s > 0  # entities a rule or a clipped Shapley value gives nothing are left out
+    uniq, s = uniq[credited], s[credited]
     uj, ue = uniq // n_ent, uniq % n_ent
     names = np.append(enc.entities, NONE_ENTITY)
     return pd.DataFrame({

@@ -16,11 +16,14 @@ RE_e = 1 − P(conv | e removed) / P(conv) ∈ [0, 1].
 Solvers (identical results to ~1e-12; tests check one against the other):
 
 * ``"direct"`` — one sparse LU of the reduced system per removed entity (the textbook way).
-* ``"factorized"`` (default) — ONE sparse LU of I − Q, then for each entity with state set D:
+* ``"factorized"`` — ONE sparse LU of I − Q, then for each entity with state set D:
   P(conv | D removed) = h_s − N[s, D] · N[D, D]⁻¹ · h[D], where N = (I − Q)⁻¹ (the chain killed
   on D, by the Schur complement). It needs |D| back-substitutions per entity instead of a new
   factorisation, so thousands of states (post level) cost seconds, not minutes. Cost: one LU
-  plus Σ_e |D_e| ≤ order × n_states triangular solves and a dense |D_e|² solve per entity.
+  plus Σ_e |D_e| ≤ order × n_states triangular solves and a dense |D_e|³ solve per entity.
+* ``"auto"`` (default) — "factorized" for entities in at most 64 states (always at order 1),
+  "direct" for the others (at order ≥ 3 over few channels an entity sits in a large share of
+  the states, and a fresh LU beats hundreds of back-substitutions).
 
 For thousands of entities the removal effects of single posts are also statistically thin; pass
 ``group_map`` (entity → group, e.g. post → creator) to build the chain on groups, and the
@@ -40,7 +43,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy.sparse.linalg import splu, spsolve
+from scipy.sparse.linalg import splu
 
 from roi_ml.attribution.journeys import (
     NONE_ENTITY,
@@ -52,7 +55,8 @@ from roi_ml.attribution.journeys import (
 )
 
 START, CONVERSION, NULL = "(start)", "(conversion)", "(null)"
-SOLVERS = ("factorized", "direct")
+SOLVERS = ("auto", "factorized", "direct")
+_AUTO_SCHUR_MAX_STATES = 64  # "auto": above this many states per entity, a fresh LU is cheaper
 _SOLVE_BLOCK_BYTES = 64 * 2**20  # dense right-hand sides are solved in blocks of this size
 
 
@@ -108,7 +112,7 @@ class MarkovAttribution:
     Parameters (validated here, once): ``order`` (k ≥ 1: states are tuples of the last k
     entities), ``max_path_length`` (keep the last N touches of every journey), ``group_map``
     (entity → group: removal effects at group level, split within group by linear credit),
-    ``solver`` ("factorized" or "direct"; same numbers, see the module docstring).
+    ``solver`` ("auto", "factorized" or "direct"; same numbers, see the module docstring).
 
     Fitted attributes: ``removal_effects_`` (Series by entity or group), ``credit_shares_``
     (RE / Σ RE), ``conversion_probability_`` (P(conv) of the fitted chain), ``states_`` (labels:
@@ -120,7 +124,7 @@ class MarkovAttribution:
 
     def __init__(self, order: int = 1, *, max_path_length: int | None = None,
                  group_map: Mapping[str, str] | pd.Series | None = None,
-                 solver: str = "factorized") -> None:
+                 solver: str = "auto") -> None:
         if isinstance(order, bool) or not isinstance(order, (int, np.integer)) or order < 1:
             raise ValueError(f"order must be an integer >= 1; found {order!r}")
         if solver not in SOLVERS:
@@ -211,20 +215,6 @@ class MarkovAttribution:
                level_states: list[np.ndarray]) -> tuple[float, np.ndarray]:
         """P(conv) from (start) and P(conv | level removed) for every level."""
         n = A.shape[0]
-        p_removed = np.empty(len(level_states))
-        if self.solver == "direct":
-            h = spsolve(A, r)
-            p_conv = float(np.atleast_1d(h)[0])
-            for e, D in enumerate(level_states):
-                if len(D) == 0:
-                    p_removed[e] = p_conv
-                    continue
-                keep = np.ones(n, dtype=bool)
-                keep[D] = False
-                idx = np.flatnonzero(keep)
-                sub = A[idx][:, idx].tocsc()
-                p_removed[e] = float(np.atleast_1d(spsolve(sub, r[idx]))[0])
-            return p_conv, p_removed
         lu = splu(A, permc_spec="COLAMD")
         h = lu.solve(r)
         p_conv = float(h[0])
@@ -232,19 +222,26 @@ class MarkovAttribution:
         e0[0] = 1.0
         n_start = lu.solve(e0, trans="T")  # row (start) of N = (I − Q)⁻¹
         block = max(1, _SOLVE_BLOCK_BYTES // (8 * n))
+        p_removed = np.empty(len(level_states))
         for e, D in enumerate(level_states):
             q = len(D)
             if q == 0:
                 p_removed[e] = p_conv
-                continue
-            n_dd = np.empty((q, q))
-            for lo in range(0, q, block):
-                cols = D[lo:lo + block]
-                rhs = np.zeros((n, len(cols)))
-                rhs[cols, np.arange(len(cols))] = 1.0
-                n_dd[:, lo:lo + len(cols)] = lu.solve(rhs)[D, :]
-            y = np.linalg.solve(n_dd, h[D])
-            p_removed[e] = p_conv - float(n_start[D] @ y)
+            elif self.solver == "direct" or (self.solver == "auto" and q > _AUTO_SCHUR_MAX_STATES):
+                keep = np.ones(n, dtype=bool)
+                keep[D] = False
+                idx = np.flatnonzero(keep)
+                sub = A[idx][:, idx].tocsc()
+                p_removed[e] = float(splu(sub, permc_spec="COLAMD").solve(r[idx])[0])
+            else:
+                n_dd = np.empty((q, q))
+                for lo in range(0, q, block):
+                    cols = D[lo:lo + block]
+                    rhs = np.zeros((n, len(cols)))
+                    rhs[cols, np.arange(len(cols))] = 1.0
+                    n_dd[:, lo:lo + len(cols)] = lu.solve(rhs)[D, :]
+                y = np.linalg.solve(n_dd, h[D])
+                p_removed[e] = p_conv - float(n_start[D] @ y)
         return p_conv, p_removed
 
     # --------------------------------------------------------------------------- allocation
