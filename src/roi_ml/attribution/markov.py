@@ -302,8 +302,8 @@ class MarkovAttribution:
         # within a level: each entity's linear credit in converting journeys (journey-count weighted)
         j, e, cnt = distinct_pairs(enc)
         lin = np.bincount(e, weights=enc.weight[j] * cnt / enc.lengths[j],
-                          minlength=len(enc.entities))
-        lvl_lin = np.bincount(level_of_entity, weights=lin, minlength=len(re))
+                          minlength=len(enc.entities)).astype("float64")
+        lvl_lin = np.bincount(level_of_entity, weights=lin, minlength=len(re)).astype("float64")
         within = np.divide(lin, lvl_lin[level_of_entity], out=np.zeros_like(lin),
                            where=lvl_lin[level_of_entity] > 0)
         ent_share = share[level_of_entity] * within

@@ -151,8 +151,8 @@ class ShapleyAttribution:
         h1, h2 = entity_hashes(enc.entities)
         jj, inv, k1, k2, sizes, indptr, members = _group_sets(enc, h1, h2, converting_only=False)
         w = enc.weight[jj]
-        n_s = np.bincount(inv, weights=w, minlength=len(k1))
-        c_s = np.bincount(inv, weights=w * enc.converted[jj], minlength=len(k1))
+        n_s = np.bincount(inv, weights=w, minlength=len(k1)).astype("float64")
+        c_s = np.bincount(inv, weights=w * enc.converted[jj], minlength=len(k1)).astype("float64")
         seen = n_s > 0  # zero-weight journeys count for nothing
         if not seen.all():
             keep = np.flatnonzero(seen)
