@@ -259,6 +259,7 @@ class IngestionConfig:
     fx_to_usd: dict[str, float]
     creator_tiers: tuple[tuple[str, float], ...]  # (tier, min max_followers), ascending
     publish_grace_days: int
+    campaign_dates_timezone: str
     sales_qualified_stages: tuple[str, ...]
     true_values: tuple[str, ...]
     false_values: tuple[str, ...]
@@ -324,6 +325,14 @@ class IngestionConfig:
             p.add("ingestion.publish_grace_days", f"must be an integer >= 0, got {grace!r}")
             grace = 0
 
+        campaign_tz = str(root.get("campaign_dates_timezone", "UTC"))
+        try:
+            ZoneInfo(campaign_tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            p.add("ingestion.campaign_dates_timezone",
+                  f"is not an IANA time zone name (e.g. UTC): {campaign_tz!r}")
+            campaign_tz = "UTC"
+
         ga4 = _parse_ga4(p, p.mapping(root.get("ga4"), "ingestion.ga4"))
         p.raise_if_any()
         return cls(
@@ -331,6 +340,7 @@ class IngestionConfig:
             fx_to_usd=fx,
             creator_tiers=tuple(tiers),
             publish_grace_days=grace,
+            campaign_dates_timezone=campaign_tz,
             sales_qualified_stages=_lower_tuple(root.get("sales_qualified_stages", ())),
             true_values=_lower_tuple(root.get("true_values", ("true", "yes", "y", "1"))),
             false_values=_lower_tuple(root.get("false_values", ("false", "no", "n", "0"))),

@@ -70,8 +70,9 @@ def post_attributes(platform_rows: pd.DataFrame) -> pd.DataFrame:
     return ok.groupby(["platform", "platform_post_id"], sort=False)[cols].first()
 
 
-def _utc_day(ts: pd.Series) -> pd.Series:
-    return ts.dt.tz_convert("UTC").dt.tz_localize(None).dt.normalize().astype(DATE)
+def calendar_day(ts: pd.Series, timezone: str) -> pd.Series:
+    """The calendar day (naive datetime64[us] at midnight) of UTC timestamps in `timezone`."""
+    return ts.dt.tz_convert(timezone).dt.tz_localize(None).dt.normalize().astype(DATE)
 
 
 def build_posts(
@@ -87,8 +88,9 @@ def build_posts(
 
     Rejects, in order: missing ids, an unknown platform, creator, campaign or contract, a
     contract that belongs to another creator or campaign, a duplicate content_id, a second
-    tracker row for the same platform post, a post published (UTC day) outside its campaign's
-    [start_date - grace, end_date + grace] (grace: ingestion.publish_grace_days).
+    tracker row for the same platform post, a post published outside its campaign's
+    [start_date - grace, end_date + grace], comparing calendar days in
+    ingestion.campaign_dates_timezone (UTC by default; grace: ingestion.publish_grace_days).
     format: the platform's post type mapped in conf; the tracker's format if the export has
     none. published_at stays <NA> for a post with no export rows.
     """
@@ -118,7 +120,7 @@ def build_posts(
     grace = pd.Timedelta(days=cfg.publish_grace_days)
     start = v["campaign_id"].map(by_campaign["start_date"]).astype(DATE)
     end = v["campaign_id"].map(by_campaign["end_date"]).astype(DATE)
-    day = _utc_day(published)
+    day = calendar_day(published, cfg.campaign_dates_timezone)
     outside = day.notna() & ((day < start - grace) | (day > end + grace))
     st.reject(outside, "published_at", Reason.OUTSIDE_CAMPAIGN,
               value=published.dt.strftime("%Y-%m-%d %H:%M:%S+00:00"))
