@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import ibis
 import ibis.expr.datatypes as dt
 import pandas as pd
 import pandera.ibis as pai

@@ -5,10 +5,10 @@ the raw datasets and the check_raw_structure node that every other node depends 
 """
 
 import pytest
+from ingestion_world import file_catalog, write_world, written_files
 from kedro.io import DatasetError
 from kedro.runner import SequentialRunner
 
-from conftest import file_catalog, write_world, written_files
 from roi_ml.ingest.errors import RawInputError
 from roi_ml.pipelines.ingestion import create_pipeline
 

@@ -1,6 +1,7 @@
 """The catalog entries of the ingestion pipeline (conf/base/catalog.yml)."""
 
-from conftest import catalog_conf
+from ingestion_world import catalog_conf
+
 from roi_ml.pipelines.ingestion import create_pipeline
 from roi_ml.pipelines.ingestion.nodes import CSV_SOURCES
 

@@ -3,8 +3,8 @@
 import ibis
 import pandas as pd
 import pytest
+from ingestion_world import GA4_T0, ga4_events, ga4_table
 
-from conftest import GA4_T0, ga4_events, ga4_table
 from roi_ml.ingest import ga4
 from roi_ml.ingest.config import IngestionConfig
 

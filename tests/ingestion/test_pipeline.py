@@ -2,8 +2,8 @@
 
 import pandas as pd
 import pytest
+from ingestion_world import SALT, ga4_events, run_ingestion
 
-from conftest import SALT, ga4_events, run_ingestion
 from roi_ml import schemas
 from roi_ml.ingest import commerce
 from roi_ml.ingest.errors import RowAccountingError

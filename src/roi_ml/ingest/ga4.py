@@ -11,7 +11,6 @@ the configured file label and no row number.
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import ibis
 import ibis.expr.datatypes as dtypes
