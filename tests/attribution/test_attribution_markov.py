@@ -12,7 +12,7 @@ from roi_ml.attribution import MarkovAttribution, credit_journeys
 TOL = 1e-9
 
 
-@pytest.mark.parametrize("solver", ["auto", "factorized", "direct"])
+@pytest.mark.parametrize("solver", ["auto", "dense", "factorized", "direct"])
 @pytest.mark.parametrize("order", [1, 2])
 def test_three_paths_by_hand(three_paths, order, solver):
     # Paths: A > B conv, B conv, A null.
@@ -41,7 +41,7 @@ def test_three_paths_by_hand(three_paths, order, solver):
     assert len(credit) == 3
 
 
-@pytest.mark.parametrize("solver", ["auto", "factorized", "direct"])
+@pytest.mark.parametrize("solver", ["auto", "dense", "factorized", "direct"])
 def test_four_paths_order_1_and_2_differ_by_hand(four_paths, solver):
     # Paths: A > B conv, B > A null, A conv, B null. P(conv) = 2/4 = 1/2 observed.
     touches, journeys = four_paths
@@ -95,14 +95,33 @@ def test_journey_count_equals_duplicated_journeys():
 
 @pytest.mark.parametrize("order", [1, 2, 3])
 def test_solvers_agree(order):
-    # one LU + Schur complements ("factorized"), one LU per removed entity ("direct"), and the
-    # per-entity choice between them ("auto") give the same removal effects
+    # one sparse LU + Schur complements ("factorized"), one LU per removed entity ("direct"),
+    # the dense inverse ("dense") and "auto" give the same removal effects
     touches, journeys = random_journeys(n=400, n_entities=7, seed=order)
     res = {s: MarkovAttribution(order=order, solver=s).fit(touches, journeys).removal_effects_
-           for s in ("auto", "factorized", "direct")}
+           for s in ("auto", "dense", "factorized", "direct")}
     assert res["direct"].gt(0).all()
-    pd.testing.assert_series_equal(res["factorized"], res["direct"], atol=1e-10, rtol=0)
-    pd.testing.assert_series_equal(res["auto"], res["direct"], atol=1e-10, rtol=0)
+    for solver in ("auto", "dense", "factorized"):
+        pd.testing.assert_series_equal(res[solver], res["direct"], atol=1e-10, rtol=0)
+
+
+def test_sparse_auto_path_mixes_schur_and_fresh_lu(monkeypatch):
+    # above the dense threshold "auto" uses one sparse LU, Schur for entities in few states (the
+    # rare R) and a fresh LU for entities in many (order 3 over 4 channels puts each in ~45)
+    import roi_ml.attribution.markov as markov
+    touches, journeys = random_journeys(n=300, n_entities=4, seed=9)
+    rare_t, rare_j = build([(["R", "E0"], True), (["E1", "R", "E2"], False), (["R"], True)])
+    rare_t["journey_id"] += 1000
+    rare_j["journey_id"] += 1000
+    touches, journeys = pd.concat([touches, rare_t]), pd.concat([journeys, rare_j])
+    ref = MarkovAttribution(order=3, solver="direct").fit(touches, journeys)
+    in_states = {e: sum(e in s for s in ref.states_[1:-2]) for e in ref.removal_effects_.index}
+    assert in_states["R"] < 20 < min(v for k, v in in_states.items() if k != "R")
+    monkeypatch.setattr(markov, "_DENSE_MAX_STATES", 0)
+    monkeypatch.setattr(markov, "_AUTO_SCHUR_MAX_STATES", 20)
+    monkeypatch.setattr(markov, "_SOLVE_BLOCK_BYTES", 8 * 100 * 3)  # tiny blocks: several groups
+    m = MarkovAttribution(order=3).fit(touches, journeys)
+    pd.testing.assert_series_equal(m.removal_effects_, ref.removal_effects_, atol=1e-10, rtol=0)
 
 
 def test_group_map_removal_effects_by_hand():
