@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from ingestion_world import load_params, make_world
+from ingestion_world import CONNECTIONS, load_params, make_world
 
 from roi_ml.ingest.config import IngestionConfig
 
@@ -25,6 +25,18 @@ def pytest_collection_modifyitems(config, items):
         if here in Path(str(item.fspath)).parents:
             for spec in THIRD_PARTY_WARNINGS:
                 item.add_marker(pytest.mark.filterwarnings(spec))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_duckdb_connections():
+    """Close the DuckDB connections of the tests and of kedro-datasets' cache at the end."""
+    yield
+    from kedro_datasets._utils import ConnectionMixin
+
+    for con in [*CONNECTIONS, *ConnectionMixin._connections.values()]:
+        con.disconnect()
+    CONNECTIONS.clear()
+    ConnectionMixin._connections.clear()
 
 
 @pytest.fixture(scope="session")

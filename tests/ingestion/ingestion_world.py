@@ -129,10 +129,14 @@ def write_ga4(events: pd.DataFrame, directory: Path, name: str = "events_202403.
     return directory / name
 
 
+CONNECTIONS: list = []  # closed at the end of the test session (see conftest.py)
+
+
 def ga4_table(events: pd.DataFrame, directory: Path) -> ibis.Table:
     """The events as raw_ga4_events loads them: a lazy DuckDB table with file provenance."""
     write_ga4(events, directory)
     con = ibis.duckdb.connect()
+    CONNECTIONS.append(con)
     return con.read_parquet(str(directory / "*.parquet"), filename=True, file_row_number=True)
 
 

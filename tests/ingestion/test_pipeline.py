@@ -28,7 +28,7 @@ def test_clean_world_gives_every_canonical_table(world, params, tmp_path):
     assert report["shopify_orders"]["rows_folded"] == 1
     assert report["tiktok_posts"]["counters_corrected"] == 1
     assert all(r["rows_read"] == r["rows_kept"] + r["rows_rejected"] for r in report.values())
-    assert out["ingestion_metrics"]["ingestion.ga4_events.rows_read"] == {"value": 10.0,
+    assert out["ingestion_metrics"]["ga4_events.rows_read"] == {"value": 10.0,
                                                                           "step": 0}
 
 

@@ -20,11 +20,11 @@ def test_report_and_metrics():
     assert report["shopify_orders"] == {
         "file": "shopify_orders.csv", "rows_read": 10, "rows_kept": 8, "rows_rejected": 2,
         "rejected_by_reason": {"duplicate id": 1, "unsupported currency": 1}, "rows_folded": 3}
-    assert metrics["ingestion.shopify_orders.rows_read"] == {"value": 10.0, "step": 0}
-    assert metrics["ingestion.shopify_orders.rejected.unsupported_currency"] == {
+    assert metrics["shopify_orders.rows_read"] == {"value": 10.0, "step": 0}
+    assert metrics["shopify_orders.rejected.unsupported_currency"] == {
         "value": 1.0, "step": 0}
-    assert metrics["ingestion.shopify_orders.rows_folded"] == {"value": 3.0, "step": 0}
-    assert metrics["ingestion.campaigns.rows_rejected"] == {"value": 0.0, "step": 0}
+    assert metrics["shopify_orders.rows_folded"] == {"value": 3.0, "step": 0}
+    assert metrics["campaigns.rows_rejected"] == {"value": 0.0, "step": 0}
 
 
 def test_the_run_fails_when_rows_go_missing():

@@ -119,8 +119,8 @@ def build_report(audits: list[SourceAudit]) -> tuple[dict, dict]:
 
     Returns:
         report: {source: {file, rows_read, rows_kept, rows_rejected, rejected_by_reason, ...}}
-        metrics: {"ingestion.<source>.<count>": {"value": v, "step": 0}} for
-            MlflowMetricsHistoryDataset.
+        metrics: {"<source>.<count>": {"value": v, "step": 0}} for
+            MlflowMetricsHistoryDataset (the catalog entry adds the prefix "ingestion.").
     """
     report: dict[str, dict] = {}
     for audit in audits:
@@ -143,7 +143,7 @@ def build_report(audits: list[SourceAudit]) -> tuple[dict, dict]:
             if key == "rejected_by_reason":
                 for reason, n in value.items():
                     name = reason.replace(" ", "_")
-                    metrics[f"ingestion.{source}.rejected.{name}"] = {"value": float(n), "step": 0}
+                    metrics[f"{source}.rejected.{name}"] = {"value": float(n), "step": 0}
             else:
-                metrics[f"ingestion.{source}.{key}"] = {"value": float(value), "step": 0}
+                metrics[f"{source}.{key}"] = {"value": float(value), "step": 0}
     return report, metrics
