@@ -42,6 +42,22 @@ def test_unseen_coalitions_take_the_largest_observed_subsets(unseen_case):
     assert s.coalitions_["coalition"].tolist() == ["A", "B", "A + B + C"]
 
 
+def test_three_paths_shapley_by_hand(three_paths):
+    # A > B conv, B conv, A null → v(AB) = 1/1 = 1, v(B) = 1/1 = 1, v(A) = 0/1 = 0, v(∅) = 0.
+    # φ_A = 1/2[(v(A) − v(∅)) + (v(AB) − v(B))] = 1/2[0 + 0] = 0
+    # φ_B = 1/2[(v(B) − v(∅)) + (v(AB) − v(A))] = 1/2[1 + 1] = 1
+    # so the A > B journey (worth 30) goes entirely to B, and B alone (60) to B.
+    touches, journeys = three_paths
+    s = ShapleyAttribution().fit(touches, journeys)
+    values = s.explain(touches, journeys).set_index(["coalition", "entity"])["shapley_value"]
+    assert values[("A + B", "A")] == pytest.approx(0.0, abs=TOL)
+    assert values[("A + B", "B")] == pytest.approx(1.0, abs=TOL)
+    assert values[("B", "B")] == pytest.approx(1.0, abs=TOL)
+    credit = s.credit(touches, journeys)
+    assert credit.to_dict("list") == {"journey_id": [0, 1], "entity": ["B", "B"],
+                                      "conversions": [1.0, 1.0], "value": [30.0, 60.0]}
+
+
 def test_exact_shapley_values_by_hand(unseen_case):
     # N = {A, B, C}, weights |S|!(n−|S|−1)!/n! = 1/3 (|S| = 0), 1/6 (|S| = 1), 1/3 (|S| = 2).
     # φ_A = 1/3(v(A) − 0) + 1/6(v(AB) − v(B)) + 1/6(v(AC) − v(C)) + 1/3(v(ABC) − v(BC))

@@ -119,7 +119,8 @@ class MarkovAttribution:
     Parameters (validated here, once): ``order`` (k ≥ 1: states are tuples of the last k
     entities), ``max_path_length`` (keep the last N touches of every journey), ``group_map``
     (entity → group: removal effects at group level, split within group by linear credit),
-    ``solver`` ("auto", "factorized" or "direct"; same numbers, see the module docstring).
+    ``solver`` ("auto", "dense", "factorized" or "direct"; same numbers, see the module
+    docstring).
 
     Fitted attributes: ``removal_effects_`` (Series by entity or group), ``credit_shares_``
     (RE / Σ RE), ``conversion_probability_`` (P(conv) of the fitted chain), ``states_`` (labels:
@@ -199,7 +200,6 @@ class MarkovAttribution:
         else:
             re = np.zeros(n_levels)
         index_name = "entity" if self.group_map is None else "group"
-        self.levels_ = level_names
         self.removal_effects_ = pd.Series(re, index=pd.Index(level_names, name=index_name, dtype="str"),
                                           name="removal_effect")
         total_re = re.sum()
