@@ -153,7 +153,8 @@ class MarkovAttribution:
         """
         return self._fit(encode_journeys(touches, journeys, self.max_path_length))
 
-    def _fit(self, enc: EncodedJourneys) -> MarkovAttribution:
+    def _chain(self, enc: EncodedJourneys) -> dict:
+        """The absorbing chain of enc's journeys: counts, P, I − Q, r and each level's states."""
         level_of_entity, level_names, n_unmapped = _level_codes(enc.entities, self.group_map)
         n_levels = len(level_names)
         tl = level_of_entity[enc.touch_entity]
@@ -194,7 +195,15 @@ class MarkovAttribution:
         inc.sum_duplicates()
         level_states = [inc.indices[inc.indptr[e]:inc.indptr[e + 1]] for e in range(n_levels)]
 
-        p_conv, p_removed = self._solve(A, r, level_states)
+        return {"level_of_entity": level_of_entity, "level_names": level_names,
+                "n_unmapped": n_unmapped, "state_digits": state_digits, "counts": counts, "P": P,
+                "A": A, "r": r, "level_states": level_states}
+
+    def _fit(self, enc: EncodedJourneys) -> MarkovAttribution:
+        chain = self._chain(enc)
+        level_of_entity, level_names = chain["level_of_entity"], chain["level_names"]
+        n_levels, m = len(level_names), len(chain["state_digits"])
+        p_conv, p_removed = self._solve(chain["A"], chain["r"], chain["level_states"])
         if p_conv > 0:
             re = np.clip(1.0 - p_removed / p_conv, 0.0, 1.0)
         else:
@@ -206,14 +215,14 @@ class MarkovAttribution:
         self.credit_shares_ = (self.removal_effects_ / total_re if total_re > 0
                                else self.removal_effects_ * 0.0).rename("credit_share")
         self.conversion_probability_ = float(p_conv)
-        labels = [tuple(level_names[d - 1] for d in row if d > 0) for row in state_digits]
+        labels = [tuple(level_names[d - 1] for d in row if d > 0) for row in chain["state_digits"]]
         self.states_ = [START, *labels, CONVERSION, NULL]
-        self.transition_matrix_ = P
-        self.transition_counts_ = counts
+        self.transition_matrix_ = chain["P"]
+        self.transition_counts_ = chain["counts"]
         self.total_credit_ = self._total_credit(enc, level_of_entity, re)
         self.info_ = {**enc.info(), "model": "markov", "order": self.order, "solver": self.solver,
                       "n_states": int(m), "n_levels": int(n_levels),
-                      "n_unmapped_entities": int(n_unmapped),
+                      "n_unmapped_entities": int(chain["n_unmapped"]),
                       "conversion_probability": float(p_conv)}
         log.info("markov order %d: %d states, P(conv)=%.6g", self.order, m, p_conv)
         return self
