@@ -32,6 +32,15 @@ def test_clean_world_gives_every_canonical_table(world, params, tmp_path):
                                                                           "step": 0}
 
 
+def test_exports_with_a_header_and_no_rows(world, params, tmp_path):
+    empty = {name: frame.iloc[0:0] for name, frame in world.items()}
+    out = run_ingestion(empty, params, tmp_path, events=ga4_events().iloc[0:0])
+    for name in TABLES:
+        assert len(out[name]) == 0, name
+        schemas.validate(name, out[name])
+    assert all(r["rows_read"] == 0 for r in out["ingestion_report"].values())
+
+
 def dirty_world(world):
     """One bad row per row-level reason the issue names (raw row numbers in comments)."""
     w = world

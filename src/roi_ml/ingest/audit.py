@@ -7,11 +7,14 @@ raises `RowAccountingError` if any row went missing.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from roi_ml.ingest.errors import RowAccountingError
+
+log = logging.getLogger(__name__)
 
 REDACTED = "<redacted>"
 REJECTED_COLUMNS = ("source", "file", "row_number", "column", "value", "reason")
@@ -135,6 +138,11 @@ def build_report(audits: list[SourceAudit]) -> tuple[dict, dict]:
             failures.append(str(exc))
     if failures:
         raise RowAccountingError("\n".join(failures))
+    for source, entry in report.items():
+        level = logging.WARNING if entry["rows_rejected"] else logging.INFO
+        log.log(level, "%s: %d rows read, %d kept, %d rejected %s", entry["file"],
+                entry["rows_read"], entry["rows_kept"], entry["rows_rejected"],
+                entry["rejected_by_reason"] or "")
     metrics: dict[str, dict] = {}
     for source, entry in report.items():
         for key, value in entry.items():

@@ -70,6 +70,12 @@ def post_attributes(platform_rows: pd.DataFrame) -> pd.DataFrame:
     return ok.groupby(["platform", "platform_post_id"], sort=False)[cols].first()
 
 
+def lookup(keys: pd.Series, values: pd.Series) -> pd.Series:
+    """values[key] for each key (values has a unique index); <NA>/NaT for unknown keys."""
+    return pd.Series(values.reindex(keys.astype(object)).to_numpy(), index=keys.index,
+                     dtype=values.dtype)
+
+
 def calendar_day(ts: pd.Series, timezone: str) -> pd.Series:
     """The calendar day (naive datetime64[us] at midnight) of UTC timestamps in `timezone`."""
     return ts.dt.tz_convert(timezone).dt.tz_localize(None).dt.normalize().astype(DATE)
@@ -106,8 +112,8 @@ def build_posts(
     st.reject(~v["contract_id"].isin(contracts["contract_id"]), "contract_id",
               Reason.UNKNOWN_CONTRACT)
     by_contract = contracts.set_index("contract_id")
-    mismatch = ((v["contract_id"].map(by_contract["creator_id"]) != v["creator_id"])
-                | (v["contract_id"].map(by_contract["campaign_id"]) != v["campaign_id"]))
+    mismatch = ((lookup(v["contract_id"], by_contract["creator_id"]) != v["creator_id"])
+                | (lookup(v["contract_id"], by_contract["campaign_id"]) != v["campaign_id"]))
     st.reject(mismatch, "contract_id", Reason.CONTRACT_MISMATCH)
     st.reject_duplicates(["content_id"], "content_id")
     st.reject_duplicates(["platform", "platform_post_id"], "platform_post_id")
@@ -118,8 +124,8 @@ def build_posts(
     published = attrs["published_at"]
     by_campaign = campaigns.set_index("campaign_id")
     grace = pd.Timedelta(days=cfg.publish_grace_days)
-    start = v["campaign_id"].map(by_campaign["start_date"]).astype(DATE)
-    end = v["campaign_id"].map(by_campaign["end_date"]).astype(DATE)
+    start = lookup(v["campaign_id"], by_campaign["start_date"]).astype(DATE)
+    end = lookup(v["campaign_id"], by_campaign["end_date"]).astype(DATE)
     day = calendar_day(published, cfg.campaign_dates_timezone)
     outside = day.notna() & ((day < start - grace) | (day > end + grace))
     st.reject(outside, "published_at", Reason.OUTSIDE_CAMPAIGN,

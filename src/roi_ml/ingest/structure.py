@@ -7,6 +7,7 @@ before anything is written, with one message naming the file, the column and the
 from __future__ import annotations
 
 import difflib
+import logging
 import re
 from collections import Counter
 from collections.abc import Mapping
@@ -16,6 +17,8 @@ from typing import Any
 
 from roi_ml.ingest.config import IngestionConfig, SourceConfig
 from roi_ml.ingest.errors import PARAMS_FILE, RawInputError
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,12 @@ def check_csv_header(src: SourceConfig, header: RawHeader) -> list[str]:
     for canonical in src.required:
         if src.columns[canonical] not in present:
             problems.append(_missing_column(src, file, canonical, present))
+    absent = [f"'{raw}' ({canonical})" for canonical, raw in src.columns.items()
+              if raw not in present and canonical not in src.required]
+    if absent and not problems:
+        log.warning("%s: optional column(s) %s not in the file; they will be empty "
+                    "(map them in %s if the export names them differently)",
+                    file, ", ".join(absent), src.key("columns"))
     return problems
 
 
