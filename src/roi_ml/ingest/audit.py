@@ -138,7 +138,7 @@ def build_report(audits: list[SourceAudit]) -> tuple[dict, dict]:
             failures.append(str(exc))
     if failures:
         raise RowAccountingError("\n".join(failures))
-    for source, entry in report.items():
+    for entry in report.values():
         level = logging.WARNING if entry["rows_rejected"] else logging.INFO
         log.log(level, "%s: %d rows read, %d kept, %d rejected %s", entry["file"],
                 entry["rows_read"], entry["rows_kept"], entry["rows_rejected"],
