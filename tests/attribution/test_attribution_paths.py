@@ -42,7 +42,7 @@ def table(**cols):
     (table(path=["A > B", None, "A"]), r"'path' is missing in rows \[11\]"),
     (table(path=["A >  > B", "B", "A"]), r"empty entity .* rows \[10\]"),
     (table(path=["A > B", "B > ", "A"]), r"empty entity .* rows \[11\]"),
-    (table(path=["A > (none)", "B", "A"]), r"'\(none\)' is reserved .*\(rows \[10\]\)"),
+    (table(path=["A > (none)", "B", "A"]), r"'\(none\)' inside a path \(rows \[10\]\)"),
     (table(value=[30.0, 60.0, 5.0]), r"rows \[12\] have value > 0 but conversions = 0"),
     ([("A", 1)], "expected a pandas DataFrame, found list"),
 ])
@@ -138,12 +138,25 @@ def test_journeys_to_paths_round_trip():
     pd.testing.assert_frame_equal(back, pt.sort_values("path", ignore_index=True))
 
 
-def test_journeys_to_paths_counts_journeys_without_touch():
-    touches, journeys = build([(["A"], True, 2.0), ([], True, 3.0), (["A"], False)])
+def test_journeys_without_touch_become_the_none_path_and_back():
+    touches, journeys = build([(["A"], True, 2.0), ([], True, 3.0), (["A"], False), ([], True, 1.0)])
     out = journeys_to_paths(touches, journeys)
-    assert out.to_dict("list") == {"path": ["A"], "conversions": [1.0], "value": [2.0],
-                                   "non_conversions": [1.0]}
-    assert out.attrs["n_journeys_without_touch"] == 1
+    assert out.to_dict("list") == {"path": ["(none)", "A"], "conversions": [2.0, 1.0],
+                                   "value": [4.0, 2.0], "non_conversions": [0.0, 1.0]}
+    t2, j2 = paths_to_journeys(out)
+    assert j2["path_row"].tolist() == [0, 1, 1] and (t2["journey_id"] != 0).all()
+    pd.testing.assert_frame_equal(journeys_to_paths(t2, j2), out)
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_none_path_is_credited_to_none(model):
+    # the events pipeline writes conversions without a touchpoint as the path "(none)"
+    pt = pd.DataFrame({"path": ["A > B", "(none)", "B"], "conversions": [1, 2, 0],
+                       "value": [10.0, 7.0, 0.0], "revenue": [10.0, 7.0, 0.0], "non_conversions": [1, 0, 3]})
+    out = attribute_paths(pt, models=(model,)).set_index("entity")
+    assert out.loc["(none)", "attributed_conversions"] == 2.0
+    assert out.loc["(none)", "attributed_value"] == 7.0
+    assert out["attributed_value"].sum() == pytest.approx(17.0)
 
 
 def test_path_grouping_by_hash_matches_exact_grouping():

@@ -3,7 +3,9 @@
 A path table has one row per path: ``path`` (entities joined by ``sep``, default " > ", oldest
 first), ``conversions`` (converting journeys with that path), and optionally ``value`` (their
 revenue) and ``non_conversions`` (journeys with that path that did not convert). Counts may be
-fractional (modelled conversions) but never negative or missing.
+fractional (modelled conversions) but never negative or missing. The path ``"(none)"`` (alone)
+stands for conversions without any touch, as the events pipeline writes them: those journeys
+have no touches and every model credits them to ``"(none)"``. Other columns are ignored.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ def validate_path_table(path_table: pd.DataFrame, sep: str = DEFAULT_SEP) -> pd.
 
     Raises `AttributionInputError` (a ValueError) listing every problem, each naming the column
     and the rows: not a DataFrame, missing columns, missing or empty paths, empty entities (e.g.
-    "A >  > B" or a trailing separator), the reserved entity "(none)", non-numeric, missing,
+    "A >  > B" or a trailing separator), "(none)" inside a longer path, non-numeric, missing,
     infinite or negative counts, and rows with value > 0 but no conversions.
     """
     return _parse_path_table(path_table, sep)[0]
@@ -61,7 +63,6 @@ def _parse_path_table(path_table: pd.DataFrame, sep: str
     parts = text.str.split(sep, regex=False).explode()
     flat = parts.astype("str").str.strip()
     row_of = parts.index.to_numpy()
-    lengths = np.bincount(row_of, minlength=len(text))
     blank = (flat == "").to_numpy()
     bad = np.zeros(len(text), dtype=bool)
     bad[row_of[blank]] = True
@@ -70,11 +71,14 @@ def _parse_path_table(path_table: pd.DataFrame, sep: str
         examples = text[bad].head(3).tolist()
         problems.append(f"path table: empty entity (a doubled or trailing separator {sep!r}) in "
                         f"column 'path', rows {rows(idx[bad])}, e.g. {examples}")
+    no_touch = (text.str.strip() == NONE_ENTITY).to_numpy()
     reserved = np.zeros(len(text), dtype=bool)
     reserved[row_of[(flat == NONE_ENTITY).to_numpy()]] = True
+    reserved &= ~no_touch
     if reserved.any():
-        problems.append(f"path table: entity '{NONE_ENTITY}' is reserved for conversions without a "
-                        f"touch (rows {rows(idx[reserved])}); rename it")
+        problems.append(f"path table: entity '{NONE_ENTITY}' inside a path (rows {rows(idx[reserved])}); "
+                        f"it is reserved for conversions without a touch, whose path is "
+                        f"'{NONE_ENTITY}' alone")
     conversions = numeric_column(path_table, "path table", "conversions", problems)
     value = (numeric_column(path_table, "path table", "value", problems, kind="value")
              if "value" in path_table else np.zeros(len(path_table)))
@@ -89,7 +93,9 @@ def _parse_path_table(path_table: pd.DataFrame, sep: str
     table = pd.DataFrame({"path": pd.array(text.to_numpy(dtype=object), dtype="str"),
                           "conversions": conversions, "value": value,
                           "non_conversions": non_conv}, index=idx)
-    return table, flat.to_numpy(dtype=object), lengths
+    touched = ~no_touch[row_of]
+    lengths = np.bincount(row_of[touched], minlength=len(text))
+    return table, flat.to_numpy(dtype=object)[touched], lengths
 
 
 def paths_to_journeys(path_table: pd.DataFrame, sep: str = DEFAULT_SEP
@@ -103,6 +109,7 @@ def paths_to_journeys(path_table: pd.DataFrame, sep: str = DEFAULT_SEP
     converting one (id 2i, ``journey_count`` = conversions, with the row's conversions and
     value) if conversions > 0, and a non-converting one (id 2i + 1, ``journey_count`` =
     non_conversions) if non_conversions > 0. ``path_row`` is the path table's index label.
+    A ``"(none)"`` path gives journeys without touches.
     """
     table, flat, path_len = _parse_path_table(path_table, sep)
     n = len(table)
@@ -144,36 +151,36 @@ def journeys_to_paths(touches: pd.DataFrame, journeys: pd.DataFrame, sep: str = 
     Output: DataFrame[path, conversions, value, non_conversions], one row per distinct path,
     sorted by path. ``conversions`` and ``value`` sum the converting journeys' conversions and
     value; ``non_conversions`` sums the ``journey_count`` of non-converting journeys. Journeys
-    without touches have no path: they are left out, counted in ``attrs["n_journeys_without_touch"]``
-    and logged (attribute them with `credit_journeys`, which credits them to "(none)").
-    Vectorised: paths are grouped by a 64-bit polynomial hash of their entity codes, checked
-    touch by touch (see `_group_paths`).
+    without touches get the path ``"(none)"``. Vectorised: paths are grouped by a 64-bit
+    polynomial hash of their entity codes, checked touch by touch (see `_group_paths`).
     """
     if not isinstance(sep, str) or sep == "":
         raise AttributionInputError(f"sep must be a non-empty string; found {sep!r}")
     enc = encode_journeys(touches, journeys, max_path_length)
     lengths = enc.lengths
     touched = np.flatnonzero(lengths > 0)
-    n_without = int(((lengths == 0) & (enc.weight > 0)).sum())
-    if n_without:
-        log.warning("journeys_to_paths: %d journeys without touches have no path and are left out",
-                    n_without)
     clash = [e for e in enc.entities if sep in e]
     if clash:
         raise AttributionInputError(f"touches: entities {rows(clash)} contain the separator {sep!r}; "
                                     f"choose another sep")
     inv, first = _group_paths(enc, touched)
-    conv = enc.converted[touched]
-    conversions = np.bincount(inv, weights=np.where(conv, enc.conversions[touched], 0.0))
-    value = np.bincount(inv, weights=np.where(conv, enc.value[touched], 0.0))
-    non_conv = np.bincount(inv, weights=np.where(conv, 0.0, enc.weight[touched]))
     names = enc.entities
     path = [sep.join(names[enc.touch_entity[enc.indptr[j]:enc.indptr[j + 1]]]) for j in first]
-    out = pd.DataFrame({"path": pd.array(path, dtype="str"), "conversions": conversions,
-                        "value": value, "non_conversions": non_conv})
-    out = out.sort_values("path", ignore_index=True)
-    out.attrs["n_journeys_without_touch"] = n_without
-    return out
+    members = touched
+    untouched = np.flatnonzero(lengths == 0)
+    if len(untouched):
+        inv = np.concatenate([inv, np.full(len(untouched), len(path))])
+        members = np.concatenate([touched, untouched])
+        path.append(NONE_ENTITY)
+    conv = enc.converted[members]
+    n = len(path)
+    out = pd.DataFrame({
+        "path": pd.array(path, dtype="str"),
+        "conversions": np.bincount(inv, np.where(conv, enc.conversions[members], 0.0), minlength=n),
+        "value": np.bincount(inv, np.where(conv, enc.value[members], 0.0), minlength=n),
+        "non_conversions": np.bincount(inv, np.where(conv, 0.0, enc.weight[members]), minlength=n),
+    })
+    return out.sort_values("path", ignore_index=True)
 
 
 def _group_paths(enc, touched: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
