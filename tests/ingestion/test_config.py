@@ -65,6 +65,10 @@ def test_missing_map_of_a_needed_column(params):
      "ingestion.ga4.conversion_events.purchase"),
     (lambda p: p["sources"]["campaigns"].__setitem__("colums", {}),
      "ingestion.sources.campaigns.colums"),
+    (lambda p: p.__setitem__("publish_grace_day", 1), "ingestion.publish_grace_day"),
+    (lambda p: p["ga4"].__setitem__("max_rejected_rows", 5), "ingestion.ga4.max_rejected_rows"),
+    (lambda p: p.__setitem__("campaign_dates_timezone", "EST5"),
+     "ingestion.campaign_dates_timezone"),
 ])
 def test_malformed_entry_names_its_conf_key(params, mutate, key):
     mutate(params)

@@ -3,6 +3,7 @@
 import pandas as pd
 import pytest
 
+from roi_ml.ingest.config import IngestionConfig
 from roi_ml.ingest.content import (
     build_post_daily_metrics,
     build_posts,
@@ -78,7 +79,14 @@ def test_publish_grace_days(world, cfg, params):
     _, audit, _, _ = posts_and_metrics(world, cfg)
     assert audit.rejected_by_reason == {"published outside campaign dates": 1}
     params["publish_grace_days"] = 1
-    from roi_ml.ingest.config import IngestionConfig
+    _, audit, _, _ = posts_and_metrics(world, IngestionConfig.from_params(params))
+    assert audit.rows_rejected == 0
+
+
+def test_campaign_dates_timezone(world, cfg, params):
+    # 2024-03-31 23:00 UTC is 2024-04-01 01:00 in Berlin: inside CMP2 (from 2024-04-01) there
+    world["x_posts"].loc[:, "time"] = "2024-03-31 23:00 +0000"
+    params["campaign_dates_timezone"] = "Europe/Berlin"
     _, audit, _, _ = posts_and_metrics(world, IngestionConfig.from_params(params))
     assert audit.rows_rejected == 0
 

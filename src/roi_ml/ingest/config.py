@@ -281,6 +281,12 @@ class IngestionConfig:
         """Validate the `ingestion` parameters; raise IngestionConfigError listing every problem."""
         p = _Problems()
         root = p.mapping(params, "ingestion")
+        known = {"sources", "fx_to_usd", "creator_tiers", "publish_grace_days",
+                 "campaign_dates_timezone", "sales_qualified_stages", "true_values",
+                 "false_values", "ga4"}
+        for k in root:
+            if k not in known:
+                p.add(f"ingestion.{k}", f"is not a known setting (known: {', '.join(sorted(known))})")
         sources = {}
         src_root = p.mapping(root.get("sources"), "ingestion.sources")
         for name in SOURCE_SPECS:
@@ -499,6 +505,12 @@ def _parse_source(p: _Problems, name: str, conf: Any) -> SourceConfig | None:
 
 def _parse_ga4(p: _Problems, conf: Mapping[str, Any]) -> Ga4Config:
     key = "ingestion.ga4"
+    known = {"channel_grouping", "creator_channel", "channel_if_no_medium", "channel_default",
+             "conversion_events", "page_view_event", "purchase_event", "valid_timestamps_utc",
+             "max_rejected_rows_listed"}
+    for k in conf:
+        if k not in known:
+            p.add(f"{key}.{k}", f"is not a known setting (known: {', '.join(sorted(known))})")
     grouping: dict[str, tuple[str, ...]] = {}
     for channel, mediums in p.mapping(conf.get("channel_grouping"),
                                       f"{key}.channel_grouping").items():
