@@ -259,6 +259,8 @@ class Sessions(IbisCanonical):
     country: dt.String = pai.Field(nullable=True)
     n_events: dt.Int64
     n_page_views: dt.Int64
+    add_to_carts: dt.Int64
+    checkouts: dt.Int64
     purchases: dt.Int64
     transaction_id: dt.String = pai.Field(nullable=True)
     purchase_revenue_usd: dt.Float64

@@ -55,8 +55,9 @@ def test_tracker_rejections(world, cfg):
     t = add_row(t, ["P9", "CT2", "CR1", "CMP1", "instagram", "IG10", "", "", ""])
     t = add_row(t, ["P10", "CT3", "CR3", "CMP2", "x", "X2", "post", "", ""])
     world["content_tracker"] = t
-    # X2 was published 2024-05-01 00:30 UTC: after CMP2's end (2024-04-30)
-    world["x_posts"] = add_row(world["x_posts"], ["X2", "cydee", "2024-05-01 00:30 +0000", "late",
+    # X2 was published 2024-05-01 12:30 UTC = 08:30 in New York (campaign dates' time zone):
+    # after CMP2's end (2024-04-30)
+    world["x_posts"] = add_row(world["x_posts"], ["X2", "cydee", "2024-05-01 12:30 +0000", "late",
                                                   "photo", "2024-05-01", "1", "0", "0", "0", "0",
                                                   "0", "0", "9999"])
     posts, audit, _, by_source = posts_and_metrics(world, cfg)
@@ -68,7 +69,7 @@ def test_tracker_rejections(world, cfg):
         [9, "content_id", "duplicate id"],
         [10, "contract_id", "contract is for another creator or campaign"],
         [11, "published_at", "published outside campaign dates"]]
-    assert audit.rejects["value"].iloc[-1] == "2024-05-01 00:30:00+00:00"
+    assert audit.rejects["value"].iloc[-1] == "2024-05-01 12:30:00+00:00"
     assert (audit.rows_read, audit.rows_kept) == (11, 5)
     # the export row of the rejected post is not silently dropped either
     assert by_source["x_posts"].rejected_by_reason == {"unknown post": 1}

@@ -106,3 +106,13 @@ def test_channel_grouping(cfg):
     out = t.select(c=ga4.channel_of(t.m, cfg.ga4)).to_pandas()["c"].tolist()
     assert out == ["creator", "creator", "organic_search", "paid_search", "paid_search",
                    "direct", "email", "paid_social", "referral", "other", "direct", "direct"]
+
+
+def test_cart_and_checkout_events_are_counted_per_session(cfg, tmp_path):
+    ev = ga4_events()
+    extra = ev.iloc[[1, 1, 1]].copy()  # three more events in session A (u1, 100)
+    extra["event_name"] = ["add_to_cart", "add_to_cart", "begin_checkout"]
+    extra["event_timestamp"] = GA4_T0 + pd.Series([10, 20, 30]).to_numpy() * 1_000_000
+    sessions, _, _, _ = run(cfg, pd.concat([ev, extra], ignore_index=True), tmp_path)
+    assert (sessions.loc["u1-100", "add_to_carts"], sessions.loc["u1-100", "checkouts"]) == (2, 1)
+    assert (sessions.loc["u2-200", "add_to_carts"], sessions.loc["u2-200", "checkouts"]) == (0, 0)

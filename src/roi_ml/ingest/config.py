@@ -246,6 +246,8 @@ class Ga4Config:
     conversion_events: dict[str, str]  # GA4 event_name -> conversion_type
     page_view_event: str
     purchase_event: str
+    cart_event: str
+    checkout_event: str
     valid_from: dt.date
     valid_to: dt.date
     max_rejected_rows_listed: int
@@ -506,7 +508,8 @@ def _parse_source(p: _Problems, name: str, conf: Any) -> SourceConfig | None:
 def _parse_ga4(p: _Problems, conf: Mapping[str, Any]) -> Ga4Config:
     key = "ingestion.ga4"
     known = {"channel_grouping", "creator_channel", "channel_if_no_medium", "channel_default",
-             "conversion_events", "page_view_event", "purchase_event", "valid_timestamps_utc",
+             "conversion_events", "page_view_event", "purchase_event", "cart_event",
+             "checkout_event", "valid_timestamps_utc",
              "max_rejected_rows_listed"}
     for k in conf:
         if k not in known:
@@ -563,6 +566,8 @@ def _parse_ga4(p: _Problems, conf: Mapping[str, Any]) -> Ga4Config:
         conversion_events=conv,
         page_view_event=str(conf.get("page_view_event", "page_view")),
         purchase_event=purchase_event,
+        cart_event=str(conf.get("cart_event", "add_to_cart")),
+        checkout_event=str(conf.get("checkout_event", "begin_checkout")),
         valid_from=valid[0],
         valid_to=valid[1],
         max_rejected_rows_listed=cap,

@@ -36,7 +36,7 @@ _CANONICAL_TYPES = {
 SESSION_COLUMNS = [
     "session_id", "user_pseudo_id", "ga_session_id", "session_start", "session_date", "source",
     "medium", "campaign", "content", "channel", "creator_post_id", "device_category", "country",
-    "n_events", "n_page_views", "purchases", "transaction_id", "purchase_revenue_usd",
+    "n_events", "n_page_views", "add_to_carts", "checkouts", "purchases", "transaction_id", "purchase_revenue_usd",
     "sign_ups", "leads", "installs", "lead_id",
 ]
 CONVERSION_COLUMNS = [
@@ -196,6 +196,8 @@ def sessionise(events: ir.Table, ga4: Ga4Config) -> ir.Table:
         country=first(events.country),
         n_events=events.count(),
         n_page_views=events.count(where=events.event_name == ga4.page_view_event),
+        add_to_carts=events.count(where=events.event_name == ga4.cart_event),
+        checkouts=events.count(where=events.event_name == ga4.checkout_event),
         purchases=n_of("purchase"),
         transaction_id=events.transaction_id.argmax(
             ts, where=is_purchase & events.transaction_id.notnull()),

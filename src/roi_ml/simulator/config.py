@@ -70,16 +70,26 @@ class WorldParams:
     awareness_objective_multiplier: float = 0.6
     deal_creator_effect_multiplier: float = 0.15
     # --- how creator-caused conversions reach the site
-    view_through_share: float = 0.35  # no click, no code: arrives by search or direct
+    view_through_share: float = 0.35  # no click, no code: arrives by search or direct (mean)
+    # Link affordances differ: TikTok and YouTube viewers mostly search later, Instagram stories
+    # and X posts carry links. Multipliers of view_through_share by platform (mean ≈ 1).
+    view_through_platform_multiplier: tuple[tuple[str, float], ...] = (
+        ("instagram", 0.8), ("tiktok", 1.45), ("youtube", 1.1), ("x", 0.6), ("facebook", 0.85))
+    story_view_through_multiplier: float = 0.6  # story link stickers are clicked
     code_only_share: float = 0.20  # saw the post, typed the code at checkout
     cross_device_share: float = 0.12  # of click-throughs: converts on another device
-    click_converts_same_session: float = 0.55
+    click_converts_same_session: float = 0.62  # conversion campaigns (a call to action)
+    awareness_click_converts_same_session: float = 0.35  # awareness: people come back later
     exposure_delay_days: float = 1.5
     conversion_delay_days: float = 3.0
+    long_form_conversion_delay_days: float = 5.0  # long videos are researched before buying
     # --- deal creators and coupon harvesting (baseline buyers who click a deal link or code)
     deal_intercept_rate: float = 0.01
     deal_intercept_cap: float = 0.12
     deal_uses_code_share: float = 0.5
+    # a harvested buyer had already filled a cart: that session comes 5–40 minutes before the
+    # deal click (they left checkout to look for a code)
+    deal_cart_session_minutes: tuple[float, float] = (5.0, 40.0)
     # --- baseline and channels
     creator_conversion_share: float = 0.45  # of all conversions in the window, creator-caused
     conversion_rate_per_session: float = 0.045  # all conversion types, all sessions

@@ -67,8 +67,10 @@ def expand_events(rng: np.random.Generator, s: pd.DataFrame) -> dict[str, np.nda
     purchase = conv == CONV_PURCHASE
     n_pv = rng.geometric(0.55, n) + np.where(conv != CONV_NONE, 1, 0)
     vi = np.where(purchase, 1, (rng.random(n) < 0.45).astype(int))
-    atc = np.where(purchase, 1, ((vi == 1) & (rng.random(n) < 0.18)).astype(int))
-    bc = np.where(purchase, 1, ((atc == 1) & (rng.random(n) < 0.35)).astype(int))
+    cart = s["cart"].to_numpy() if "cart" in s else np.zeros(n, bool)
+    vi = np.where(cart, 1, vi)
+    atc = np.where(purchase | cart, 1, ((vi == 1) & (rng.random(n) < 0.18)).astype(int))
+    bc = np.where(purchase | cart, 1, ((atc == 1) & (rng.random(n) < 0.35)).astype(int))
     conv_code = np.select([purchase, conv == CONV_SIGNUP, conv == CONV_LEAD, conv == CONV_INSTALL],
                           [5, 6, 7, 8], -1)
     counts = np.stack([np.ones(n, int), n_pv, vi, atc, bc, (conv_code >= 0).astype(int)], axis=1)

@@ -124,7 +124,7 @@ def make_users(rng: np.random.Generator, n: int) -> Users:
 class SessionLog:
     """Columnar accumulator of sessions (arrays appended per process, concatenated once)."""
 
-    FIELDS = ("user", "alt_device", "t", "channel", "post_idx", "conv_type", "conv_id")
+    FIELDS = ("user", "alt_device", "t", "channel", "post_idx", "conv_type", "conv_id", "cart")
 
     def __init__(self) -> None:
         self.parts: list[dict[str, np.ndarray]] = []
@@ -141,6 +141,7 @@ class SessionLog:
             "post_idx": np.asarray(cols.get("post_idx", np.full(n, -1)), dtype=np.int64),
             "conv_type": np.asarray(cols.get("conv_type", np.zeros(n)), dtype=np.int8),
             "conv_id": np.asarray(cols.get("conv_id", np.full(n, -1)), dtype=np.int64),
+            "cart": np.asarray(cols.get("cart", np.zeros(n, bool)), dtype=bool),
         }
         for k, v in full.items():
             if np.ndim(v) == 0:
@@ -251,9 +252,12 @@ def simulate_traffic(rng: np.random.Generator, p: WorldParams, horizon_days: int
     mix_cv = np.asarray(p.conversion_type_mix)
     ctype = np.where(objective[pi] == "awareness", _pick_conv_types(rng, n, mix_aw),
                      _pick_conv_types(rng, n, mix_cv))
+    vt_mult = dict(p.view_through_platform_multiplier)
+    post_vt = (p.view_through_share * posts["platform"].map(vt_mult).to_numpy()
+               * np.where(posts["format"].to_numpy() == "story", p.story_view_through_multiplier, 1.0))
+    vt = np.minimum(post_vt[pi], 0.9)
     u = rng.random(n)
-    touch = np.where(u < p.view_through_share, 3,
-                     np.where(u < p.view_through_share + p.code_only_share, 2, 1))
+    touch = np.where(u < vt, 3, np.where(u < vt + p.code_only_share, 2, 1))
     touch = np.where((touch == 2) & (ctype != CONV_PURCHASE), 3, touch)  # codes exist only at checkout
     cross = (touch == 1) & (rng.random(n) < p.cross_device_share)
     # who converts: new-to-site people mostly; high-propensity audiences skew to heavy buyers
@@ -261,8 +265,12 @@ def simulate_traffic(rng: np.random.Generator, p: WorldParams, horizon_days: int
     who = np.where(rng.random(n) < 0.55, fresh(n), rng.choice(n_users, size=n))
     who_hp = rng.choice(n_users, size=n, p=(users.segment_m**1.5) / (users.segment_m**1.5).sum())
     who = np.where(hp, who_hp, who)
-    same = (touch == 1) & (rng.random(n) < p.click_converts_same_session)
-    delay = np.where(same, rng.uniform(0.002, 0.03, n), rng.exponential(p.conversion_delay_days, n))
+    same_p = np.where(objective[pi] == "awareness", p.awareness_click_converts_same_session,
+                      p.click_converts_same_session)
+    same = (touch == 1) & (rng.random(n) < same_p)
+    mean_delay = np.where(posts["format"].to_numpy()[pi] == "long_form",
+                          p.long_form_conversion_delay_days, p.conversion_delay_days)
+    delay = np.where(same, rng.uniform(0.002, 0.03, n), rng.exponential(mean_delay))
     t_conv = t_expo + delay
     keep = t_conv < horizon_days
     pi, t_expo, ctype, touch, cross, who, same, t_conv = (
@@ -344,6 +352,11 @@ def simulate_traffic(rng: np.random.Generator, p: WorldParams, horizon_days: int
     clicks_parts.append(pd.DataFrame({
         "post_idx": posts["post_idx"].to_numpy()[deal_choice[deal_click]],
         "t": t_base[deal_click], "user": ub[deal_click], "kind": "deal"}))
+    # ...after a session in which they had already filled a cart
+    lo, hi = p.deal_cart_session_minutes
+    nd = int(deal_click.sum())
+    sess.add(user=ub[deal_click], t=t_base[deal_click] - rng.uniform(lo, hi, nd) / 1440.0,
+             channel=bch[deal_click], cart=np.ones(nd, bool))
 
     # ---- 4. channel-caused conversions (email sends, brand paid social) -----------------
     for cause, share, click_p, ch_code in ((1, p.email_caused_share, 0.7, CH_EMAIL),
