@@ -56,7 +56,8 @@ SIGNALS: tuple[Signal, ...] = (
     Signal("reach_by_followers", "low", "reach per follower", "log"),
     Signal("engagement_rate_by_reach", "high", "engagement rate by reach", "log"),
     Signal("like_comment_ratio", "both", "like:comment ratio", "log"),
-    Signal("day0_like_excess", "high", "extra share of likes on day 0", "excess"),
+    Signal("day0_like_excess", "high",
+           "share of likes on day 0 minus the post's day-0 share of impressions", "excess"),
     Signal("fast_comment_share", "high", "comments within minutes of posting", "share"),
     Signal("generic_comment_share", "high", "generic or copy-paste comments", "share"),
     Signal("repeat_author_share", "high", "comments from repeat authors", "share"),
@@ -480,8 +481,8 @@ def describe(signal: Signal, a: pd.Series) -> str:
     v, norm = a[signal.name], a.get(f"norm_{signal.name}", np.nan)
     if signal.name == "follower_jump":
         return (f"{a['platform']}: followers jumped {_pct(a['jump_to'] / a['jump_from'] - 1)} "
-                f"({int(a['jump_from']):,} → {int(a['jump_to']):,}) over {int(a['jump_gap_days'])} "
-                f"day(s) beyond the account's own growth trend, with no engagement to match")
+                f"({int(a['jump_from']):,} → {int(a['jump_to']):,}) within {int(a['jump_gap_days'])} "
+                f"day(s), {_pct(math.expm1(v))} more than the account's own growth trend explains")
     if signal.name == "like_comment_ratio":
         return (f"{a['platform']}: like:comment ratio {math.exp(v):.0f}:1 vs "
                 f"{math.exp(norm):.0f}:1 for {peers}")
@@ -489,7 +490,8 @@ def describe(signal: Signal, a: pd.Series) -> str:
         return f"{a['platform']}: {signal.label} {_pct(math.exp(v))} vs {_pct(math.exp(norm))} for {peers}"
     if signal.kind == "share":
         return f"{a['platform']}: {signal.label} {_pct(v)} vs {_pct(norm)} for {peers}"
-    return f"{a['platform']}: {signal.label} {_pct(v)} vs {_pct(norm)} for {peers}"
+    return (f"{a['platform']}: {signal.label} {100 * v:+.1f} points vs {100 * norm:+.1f} "
+            f"for {peers}")
 
 
 def authentic_engagement_factor(acc: pd.DataFrame, flagged: pd.Series) -> pd.DataFrame:

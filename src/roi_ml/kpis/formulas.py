@@ -224,29 +224,36 @@ BELOW, ON, ABOVE, NO_DATA, NOT_APPLICABLE = (
     "below_target", "on_target", "above_target", "no_data", "not_applicable")
 
 
+def _bound(x: float) -> float:
+    return 1e-9 * max(1.0, abs(float(x)))  # float noise never decides a status on a bound
+
+
 def target_status(value: pd.Series | float, target: Mapping[str, Any] | None
                   ) -> pd.Series | str:
     """Status of a KPI against its target from conf: `{min: x}`, `{max: y}` or both (a band).
 
-    on_target when min ≤ value ≤ max (bounds inclusive), below_target / above_target outside,
-    no_data when the value is missing. A missing target gives not_applicable.
+    on_target when min ≤ value ≤ max (bounds inclusive, to within 1e-9 relative, so 0.25
+    computed as 0.2499999… is on a 0.25 target), below_target / above_target outside, no_data
+    when the value is missing. A missing target gives not_applicable.
     """
+    lo = target.get("min") if target else None
+    hi = target.get("max") if target else None
     if isinstance(value, pd.Series):
         out = pd.Series(NOT_APPLICABLE if not target else ON, index=value.index, dtype="string")
         if not target:
             return out
         v = pd.to_numeric(value, errors="coerce").astype("float64")
-        if target.get("min") is not None:
-            out = out.mask(v < float(target["min"]), BELOW)
-        if target.get("max") is not None:
-            out = out.mask(v > float(target["max"]), ABOVE)
+        if lo is not None:
+            out = out.mask(v < float(lo) - _bound(lo), BELOW)
+        if hi is not None:
+            out = out.mask(v > float(hi) + _bound(hi), ABOVE)
         return out.mask(v.isna(), NO_DATA)
     if not target:
         return NOT_APPLICABLE
     if value is None or pd.isna(value):
         return NO_DATA
-    if target.get("min") is not None and value < float(target["min"]):
+    if lo is not None and value < float(lo) - _bound(lo):
         return BELOW
-    if target.get("max") is not None and value > float(target["max"]):
+    if hi is not None and value > float(hi) + _bound(hi):
         return ABOVE
     return ON
