@@ -207,6 +207,12 @@ def describe_entities(journey_touches, posts: pd.DataFrame) -> pd.DataFrame:
     e = e[cols].sort_values("entity", ignore_index=True)
     for col in cols:
         e[col] = _str(e[col])
+    touched = e["creator_id"].dropna().unique()
+    if len(touched) == 0:
+        log.warning("No touch of any creator in the journeys: every model gives creators 0")
+    elif len(touched) == 1:
+        log.info("Only one creator (%s) has touches: it gets all the creator credit of every "
+                 "model, and creator shares are trivially 100 %%", touched[0])
     n_code = int((e["kind"] == "creator").sum())
     if n_code:
         log.info("%d creators' codes were used before any post of theirs: that credit goes to the "

@@ -115,6 +115,7 @@ def score_attribution(truth: GroundTruth, creator_attribution: pd.DataFrame,
         rows = creator_attribution[creator_attribution["model"] == m]
         est = rows.groupby(rows["creator_id"].astype("str"))["attributed_conversions"].sum()
         tvds = np.array(spread.get(m, []), dtype="float64")
+        tvds = tvds[np.isfinite(tvds)]  # a resample without any creator credit has no tvd
         out[m] = {
             "model_used": str(rows["model_used"].iloc[0]),
             "tvd": total_variation_distance(est, true_all),
@@ -123,6 +124,7 @@ def score_attribution(truth: GroundTruth, creator_attribution: pd.DataFrame,
             f"top{cfg.top_k}_overlap": top_k_overlap(est, true_all, cfg.top_k),
             "bootstrap_tvd_std": float(tvds.std(ddof=1)) if len(tvds) > 1 else float("nan"),
             "bootstrap_tvd_mean": float(tvds.mean()) if len(tvds) else float("nan"),
+            "bootstrap_resamples_scored": int(len(tvds)),
             "attributed_creator_conversions": float(est.sum()),
         }
         log.info("attribution %s: TVD %.3f (visible-only %.3f), Spearman %.3f, bootstrap std %.4f",
