@@ -181,6 +181,16 @@ def account_signals(post_totals: pd.DataFrame, follower_obs: pd.DataFrame,
     p["format_factor"] = (fmt_med / plat_med).where(lambda f: f > 0).fillna(1.0)
     p["reach_fmt"] = p["reach"] / p["format_factor"]
     p["eng_fmt"] = p["engagements"] / p["format_factor"]
+    # the same ratios per post: their spread within an account says how much an account's
+    # value moves from post to post (its noise shrinks with the number of posts)
+    fol = p["fol_w"].where(p["fol_w"] > 0)
+    per_post = pd.DataFrame({
+        "reach_by_followers": np.log(p["reach_fmt"].where(p["reach_fmt"] > 0) / fol),
+        "engagement_rate_by_followers": np.log((p["eng_fmt"] + 0.5) / fol),
+        "engagement_rate_by_reach": np.log((p["engagements"] + 0.5) / p["reach"].where(p["reach"] > 0)),
+        "like_comment_ratio": np.log((p["likes"] + 0.5) / (p["comments"] + 0.5)),
+    })
+    post_sd = per_post.groupby([p["creator_id"], p["platform"]]).std(ddof=1).add_prefix("post_sd_")
     acc = p.groupby(["creator_id", "platform"], sort=True).agg(
         n_posts=("post_id", "size"), n_likes=("likes", "sum"), n_comments=("comments", "sum"),
         n_engagements=("engagements", "sum"), reach=("reach", "sum"),
@@ -188,6 +198,7 @@ def account_signals(post_totals: pd.DataFrame, follower_obs: pd.DataFrame,
         followers=("fol_w", "sum"), impressions=("impressions", "sum"),
         likes_day0=("likes_day0", "sum"), impressions_day0=("impressions_day0", "sum"),
     ).reset_index()
+    acc = acc.merge(post_sd.reset_index(), on=["creator_id", "platform"], how="left")
     acc["tier"] = acc["creator_id"].map(creators.set_index("creator_id")["tier"]).astype("string")
     acc["engagement_rate_by_reach"] = np.log(
         (acc["n_engagements"] + 0.5) / acc["reach"].where(acc["reach"] > 0))
@@ -306,13 +317,24 @@ class AuthenticityScorer:
         fitted = median_polish(x, acc["tier"].astype(str), acc["platform"].astype(str))
         return cell_med.where(cell_n >= self.min_peers, fitted)
 
+    def _post_var(self, acc: pd.DataFrame, name: str) -> pd.Series:
+        """σ²_post / posts: σ_post, the typical post-to-post spread of the signal within an
+        account (median over accounts with 3+ posts), shrinks with the account's posts."""
+        col = f"post_sd_{name}"
+        if col not in acc:
+            return pd.Series(0.0, index=acc.index)
+        sd = acc.loc[acc["n_posts"] >= 3, col].dropna()
+        sigma = float(sd.median()) if len(sd) else 0.0
+        return sigma ** 2 / acc["n_posts"].clip(lower=1)
+
     def _sampling_var(self, acc: pd.DataFrame, name: str, norm: pd.Series) -> pd.Series:
         if name == "like_comment_ratio":
-            return 1.0 / (acc["n_likes"] + 0.5) + 1.0 / (acc["n_comments"] + 0.5)
+            return (1.0 / (acc["n_likes"] + 0.5) + 1.0 / (acc["n_comments"] + 0.5)
+                    + self._post_var(acc, name))
         if name == "reach_by_followers":
-            return pd.Series(0.0, index=acc.index)
+            return self._post_var(acc, name)
         if name in ("engagement_rate_by_reach", "engagement_rate_by_followers"):
-            return 1.0 / (acc["n_engagements"] + 0.5)
+            return 1.0 / (acc["n_engagements"] + 0.5) + self._post_var(acc, name)
         if name == "day0_like_excess":
             share0 = (acc["impressions_day0"] / acc["impressions"]).clip(0.01, 0.99)
             return share0 * (1 - share0) / (acc["n_likes"] + 1.0)
