@@ -30,6 +30,14 @@ import ibis.expr.types as ir
 import pandas as pd
 
 NONE_ENTITY = "(none)"
+
+
+def _f64(x: float) -> ir.FloatingScalar:
+    """A float64 literal. Ibis writes float literals as `1.0`, which DuckDB reads as DECIMAL(2,1)
+    and writes to Parquet as decimal; an explicit cast of a numerator/denominator keeps DOUBLE."""
+    num, den = float(x).as_integer_ratio()
+    lit = ibis.literal(num).cast(dt.float64)
+    return lit if den == 1 else lit / ibis.literal(den).cast(dt.float64)
 JOURNEY_COLUMNS = ["journey_id", "user_pseudo_id", "customer_id", "converted", "conversion_type",
                    "conversion_time", "transaction_id", "conversions", "revenue_usd", "value_usd",
                    "code_creator_id", "source"]
@@ -99,7 +107,8 @@ def conversions_table(conversion_events: ir.Table, orders: pd.DataFrame, creator
         conversion_time=j.event_timestamp,
         transaction_id=j.transaction_id,
         revenue_usd=ibis.ifelse(j.conversion_type == "purchase",
-                                j.revenue_usd_right.fill_null(j.revenue_usd.fill_null(0.0)), 0.0),
+                                j.revenue_usd_right.fill_null(j.revenue_usd.fill_null(0.0)).cast(dt.float64),
+                                _f64(0.0)),
         code_creator_id=j.code_creator_id,
         source=ibis.literal("ga4"),
     )
@@ -125,8 +134,9 @@ def conversions_table(conversion_events: ir.Table, orders: pd.DataFrame, creator
 
 def _other_value(t: ir.Table, values: dict) -> ir.FloatingValue:
     if not values:
-        return ibis.literal(0.0)
-    return ibis.cases(*[(t.conversion_type == k, float(v)) for k, v in values.items()], else_=0.0)
+        return _f64(0.0)
+    return ibis.cases(*[(t.conversion_type == k, _f64(v)) for k, v in values.items()],
+                      else_=_f64(0.0))
 
 
 def session_touches(sessions: ir.Table, posts: pd.DataFrame, cfg: JourneyConfig) -> ir.Table:
@@ -218,9 +228,9 @@ def build_journeys(sessions: ir.Table, conversion_events: ir.Table, orders: pd.D
         conversion_type=ibis.null(dt.string),
         conversion_time=non_journeys.conversion_time,
         transaction_id=ibis.null(dt.string),
-        conversions=ibis.literal(0.0),
-        revenue_usd=ibis.literal(0.0),
-        value_usd=ibis.literal(0.0),
+        conversions=_f64(0.0),
+        revenue_usd=_f64(0.0),
+        value_usd=_f64(0.0),
         code_creator_id=ibis.null(dt.string),
         source=ibis.literal("non_converting"),
     )
@@ -239,7 +249,7 @@ def build_journeys(sessions: ir.Table, conversion_events: ir.Table, orders: pd.D
         journey_id=conv.journey_id, user_pseudo_id=conv.user_pseudo_id,
         customer_id=conv.customer_id, converted=ibis.literal(True),
         conversion_type=conv.conversion_type, conversion_time=conv.conversion_time,
-        transaction_id=conv.transaction_id, conversions=ibis.literal(1.0),
+        transaction_id=conv.transaction_id, conversions=_f64(1.0),
         revenue_usd=conv.revenue_usd, value_usd=conv.value_usd,
         code_creator_id=conv.code_creator_id, source=conv.source)
     journeys = conv_journeys.union(non_journeys).select(*JOURNEY_COLUMNS)
@@ -259,5 +269,5 @@ def path_table(journeys: ir.Table, touches: ir.Table, separator: str = " > ") ->
         conversions=j.conversions.sum(),
         value=j.value_usd.sum(),
         revenue=j.revenue_usd.sum(),
-        non_conversions=(1.0 - j.conversions).sum(),
+        non_conversions=(_f64(1.0) - j.conversions).sum(),
     ).order_by(ibis.desc("conversions"), "path")

@@ -147,3 +147,15 @@ def test_events_pipeline_runs_on_a_catalog():
     out = SequentialRunner().run(create_pipeline(), catalog)
     paths = catalog["path_table"].load() if "path_table" not in out else out["path_table"].load()
     assert paths["conversions"].sum() == 5.0
+
+
+def test_written_parquet_keeps_float_columns_double(tmp_path):
+    """DuckDB types a bare 1.0 literal as DECIMAL: what is written must still be double."""
+    import pyarrow.parquet as pq
+
+    _, _, _, _, (j, t) = _run()
+    con = ibis.duckdb.connect()
+    con.to_parquet(j, tmp_path / "j.parquet")
+    schema = pq.read_schema(tmp_path / "j.parquet")
+    for col in ("conversions", "revenue_usd", "value_usd"):
+        assert str(schema.field(col).type) == "double", col
