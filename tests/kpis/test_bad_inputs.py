@@ -6,11 +6,11 @@ import copy
 import numpy as np
 import pandas as pd
 import pytest
+from test_pipeline import run_kpis
+from world import make_world
 
 from roi_ml.kpis.posts import build_post_totals, clean_daily_metrics
 from roi_ml.pipelines.kpis import nodes
-from test_pipeline import run_kpis
-from world import make_world
 
 
 def test_counters_that_go_down_never_flow_negative(kpi_params):

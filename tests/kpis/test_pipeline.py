@@ -9,12 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from conftest import PROJECT
 from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
-
-from conftest import PROJECT
-from roi_ml.pipelines.kpis import create_pipeline
 from world import make_world, validate_world
+
+from roi_ml.pipelines.kpis import create_pipeline
 
 OUTPUTS = ["kpi_post", "kpi_creator_campaign", "kpi_creator", "kpi_campaign", "kpi_platform",
            "kpi_daily", "kpi_campaign_daily", "creator_authenticity", "account_authenticity",

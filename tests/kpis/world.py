@@ -19,7 +19,7 @@ import pandas as pd
 
 from roi_ml import schemas
 
-S, I, F, B = "string", "Int64", "float64", "bool"
+S, INT, F, B = "string", "Int64", "float64", "bool"
 
 
 def _utc(values):
@@ -44,20 +44,20 @@ def make_world() -> dict[str, pd.DataFrame]:
         "discount_code": ["ANA10", "BEN20", "CYD5"],
         "onboarded_date": ["2025-01-01"] * 3,
     }).astype({"creator_id": S, "display_name": S, "niche": S, "country": S,
-               "primary_platform": S, "tier": S, "max_followers": I,
+               "primary_platform": S, "tier": S, "max_followers": INT,
                "known_audience_overlap": F, "discount_code": S})
     w["creators"]["onboarded_date"] = _day(w["creators"]["onboarded_date"])
     w["creator_platforms"] = pd.DataFrame({
         "creator_id": ["CR1", "CR1", "CR2", "CR3"],
         "platform": ["instagram", "tiktok", "x", "youtube"],
         "handle": ["ana", "ana", "ben", "cyd"], "followers": [5000, 2000, 20000, 3000],
-    }).astype({"creator_id": S, "platform": S, "handle": S, "followers": I})
+    }).astype({"creator_id": S, "platform": S, "handle": S, "followers": INT})
     w["campaigns"] = pd.DataFrame({
         "campaign_id": ["CMP1", "CMP2"], "campaign_name": ["Spring", "April"],
         "objective": ["conversion", "awareness"],
         "start_date": _day(["2026-03-01", "2026-03-10"]), "end_date": _day(["2026-03-20", "2026-04-10"]),
         "planned_budget_usd": [2000.0, 500.0], "planned_daily_spend_usd": [100.0, None],
-        "target_audience_size": pd.array([1_000_000, 500_000], dtype=I),
+        "target_audience_size": pd.array([1_000_000, 500_000], dtype=INT),
     }).astype({"campaign_id": S, "campaign_name": S, "objective": S})
     w["contracts"] = pd.DataFrame({
         "contract_id": ["CT1", "CT2", "CT3", "CT4"], "creator_id": ["CR1", "CR2", "CR3", "CR1"],
@@ -73,8 +73,8 @@ def make_world() -> dict[str, pd.DataFrame]:
         "actual_launch_date": _day(["2026-03-02", "2026-03-05", "2026-03-04", None]),
         "signed_date": _day(["2026-02-01"] * 4),
     }).astype({"contract_id": S, "creator_id": S, "campaign_id": S,
-               "deliverables_committed": I, "deliverables_delivered": I,
-               "deliverables_on_time": I, "content_quality_rating": I})
+               "deliverables_committed": INT, "deliverables_delivered": INT,
+               "deliverables_on_time": INT, "content_quality_rating": INT})
     w["posts"] = pd.DataFrame({
         "post_id": ["P1", "P2", "P3", "P4"], "contract_id": ["CT1", "CT1", "CT2", "CT3"],
         "creator_id": ["CR1", "CR1", "CR2", "CR3"], "campaign_id": ["CMP1"] * 4,
@@ -107,7 +107,7 @@ def make_world() -> dict[str, pd.DataFrame]:
     m = m[["post_id", "creator_id", "platform", "date", "impressions", "reach", "views", "likes",
            "comments", "shares", "saves", "link_clicks", "followers", "counter_corrected"]]
     w["post_daily_metrics"] = m.astype({"post_id": S, "creator_id": S, "platform": S,
-                                        **{c: I for c in ("impressions", "reach", "views", "likes",
+                                        **{c: INT for c in ("impressions", "reach", "views", "likes",
                                                           "comments", "shares", "saves",
                                                           "link_clicks", "followers")},
                                         "counter_corrected": B})
@@ -147,7 +147,7 @@ def make_world() -> dict[str, pd.DataFrame]:
     }).astype({c: S for c in ("order_id", "shopify_id", "customer_id", "currency",
                               "discount_code", "financial_status", "landing_site", "utm_source",
                               "utm_medium", "utm_campaign", "utm_content")}
-              | {"n_line_items": I, "customer_order_number": I})
+              | {"n_line_items": INT, "customer_order_number": INT})
     w["leads"] = pd.DataFrame({
         "lead_id": ["L1", "L2", "L3"], "created_at": _utc(["2026-03-05 13:00"] * 3),
         "lifecycle_stage": ["salesqualifiedlead", "lead", "customer"],
@@ -170,15 +170,15 @@ def make_world() -> dict[str, pd.DataFrame]:
         "brand": ["Aurora", "Lumina", "Aurora", "Lumina"], "is_own_brand": [True, False, True, False],
         "total_mentions": [30, 70, 10, 10], "creator_content_mentions": [6, 14, 2, 8],
         "positive": [20, 40, 5, 5], "neutral": [5, 20, 3, 3], "negative": [5, 10, 2, 2],
-    }).astype({"brand": S, **{c: I for c in ("total_mentions", "creator_content_mentions",
+    }).astype({"brand": S, **{c: INT for c in ("total_mentions", "creator_content_mentions",
                                              "positive", "neutral", "negative")}})
     w["surveys"] = pd.DataFrame({
         "campaign_id": ["CMP1", "CMP1"], "wave": ["pre", "post"],
         "fielded_date": _day(["2026-02-25", "2026-03-25"]),
         "respondents": [500, 400], "aware": [100, 100], "favorable": [200, 180],
         "considering": [50, 60],
-    }).astype({"campaign_id": S, "wave": S, "respondents": I, "aware": I, "favorable": I,
-               "considering": I})
+    }).astype({"campaign_id": S, "wave": S, "respondents": INT, "aware": INT, "favorable": INT,
+               "considering": INT})
     return w
 
 

@@ -34,8 +34,10 @@ MEASURES = [
     "followers_at_publish", "_eng_reached", "_eng_auth_reached", "_reach_pos", "_clicks_reached",
     "_eng_followed", "_followers_pos", "_impressions_pos", "_eng_impressed",
     "link_sessions", "click_conversions",
-    "orders", "attributed_revenue_usd", "new_customers", "_new_customer_first_order_usd",
-    "leads", "qualified_leads", "sales_qualified_leads", "cost_usd", "emv_usd",
+    # EMV sits beside attributed revenue, never instead of it
+    "orders", "attributed_revenue_usd", "emv_usd", "new_customers",
+    "_new_customer_first_order_usd", "leads", "qualified_leads", "sales_qualified_leads",
+    "cost_usd",
     "comments_exported", "comments_labelled", "comments_positive", "comments_neutral",
     "comments_negative", "comments_replied_24h", "disclosed_posts",
 ]

@@ -13,7 +13,11 @@ import pandas as pd
 
 from roi_ml.kpis import formulas as f
 from roi_ml.kpis import tables as t
-from roi_ml.kpis.authenticity import AuthenticityScorer, account_signals, authentic_engagement_factor
+from roi_ml.kpis.authenticity import (
+    AuthenticityScorer,
+    account_signals,
+    authentic_engagement_factor,
+)
 from roi_ml.kpis.compliance import contract_compliance, detect_disclosure
 from roi_ml.kpis.observed_attribution import click_attributed_leads, creator_attributed_orders
 from roi_ml.kpis.posts import (
