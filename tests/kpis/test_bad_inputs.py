@@ -6,7 +6,7 @@ import copy
 import numpy as np
 import pandas as pd
 import pytest
-from test_pipeline import run_kpis
+from conftest import run_kpis
 from world import make_world
 
 from roi_ml.kpis.posts import build_post_totals, clean_daily_metrics
@@ -27,10 +27,8 @@ def test_counters_that_go_down_never_flow_negative(kpi_params):
     assert pt.loc["P2", "counter_corrected_days"] == 1  # the TikTok day ingestion corrected
 
 
-def test_zero_reach_gives_a_reason_not_inf(kpi_params):
-    w = make_world()
-    kpi_params["as_of_date"] = "2026-03-31"
-    out = run_kpis(w, kpi_params)
+def test_zero_reach_gives_a_reason_not_inf(kpi_run):
+    out = kpi_run
     p = out["kpi_post"].set_index("post_id")
     assert pd.isna(p.loc["P4", "engagement_rate_by_reach"])
     assert pd.isna(p.loc["P4", "click_through_rate"]) and pd.isna(p.loc["P4", "cpm_usd"])
@@ -68,10 +66,8 @@ def test_a_creator_missing_on_a_platform(kpi_params):
     assert c["reach_deduplicated"] == pytest.approx(1e6 * (1 - (1 - 0.002204) * (1 - 4000 / 1.4 / 1e6)))
 
 
-def test_a_campaign_with_no_posts_and_no_survey(kpi_params):
-    w = make_world()
-    kpi_params["as_of_date"] = "2026-03-31"
-    c = run_kpis(w, kpi_params)["kpi_campaign"].set_index("campaign_id").loc["CMP2"]
+def test_a_campaign_with_no_posts_and_no_survey(kpi_run):
+    c = kpi_run["kpi_campaign"].set_index("campaign_id").loc["CMP2"]
     assert c["n_posts"] == 0 and c["impressions"] == 0 and c["reach_deduplicated"] == 0
     for k in ("engagement_rate_by_reach", "click_through_rate", "roas", "cpm_usd"):
         assert pd.isna(c[k]), k

@@ -1,20 +1,12 @@
 """The kpis pipeline with DataCatalog + SequentialRunner on the hand-made world (world.py).
 
-Expected figures are worked out by hand in the comments.
+Expected figures are worked out by hand in the comments; the run itself is the session
+fixture `kpi_run` (conftest.py).
 """
-
-import copy
 
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
-from conftest import PROJECT
-from kedro.io import DataCatalog, MemoryDataset
-from kedro.runner import SequentialRunner
-from world import make_world, validate_world
-
-from roi_ml.pipelines.kpis import create_pipeline
 
 OUTPUTS = ["kpi_post", "kpi_creator_campaign", "kpi_creator", "kpi_campaign", "kpi_platform",
            "kpi_daily", "kpi_campaign_daily", "creator_authenticity", "account_authenticity",
@@ -22,33 +14,9 @@ OUTPUTS = ["kpi_post", "kpi_creator_campaign", "kpi_creator", "kpi_campaign", "k
            "creator_attributed_leads", "kpi_metrics"]
 
 
-class KeepDataset(MemoryDataset):
-    """A MemoryDataset the runner cannot release, so tests can read intermediate outputs."""
-
-    def _release(self) -> None:
-        pass
-
-
-def run_kpis(world: dict, params: dict) -> dict:
-    catalog = DataCatalog()
-    for name, frame in world.items():
-        catalog[name] = frame
-    catalog["params:kpis"] = params
-    pipeline = create_pipeline()
-    for name in pipeline.all_outputs():
-        catalog[name] = KeepDataset()
-    SequentialRunner().run(pipeline, catalog)
-    return {name: catalog.load(name) for name in pipeline.all_outputs()}
-
-
 @pytest.fixture(scope="module")
-def out():
-    params = yaml.safe_load((PROJECT / "conf/base/parameters_kpis.yml").read_text())["kpis"]
-    params = copy.deepcopy(params)
-    params["as_of_date"] = "2026-03-31"  # CMP1 has ended, CMP2 is running
-    world = make_world()
-    validate_world(world)
-    return run_kpis(world, params)
+def out(kpi_run):
+    return kpi_run
 
 
 def test_every_output_is_produced(out):
