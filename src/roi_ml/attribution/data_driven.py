@@ -1,0 +1,362 @@
+"""Data-driven attribution: an XGBoost conversion model, Shapley credit against an explicit
+"no creator touches" baseline, and view-through credit from aggregate evidence.
+
+Status: building blocks, not yet wired into the attribution pipeline (issue 3 is open). Measured
+so far against the simulator's truth, creator-share TVD on medium seed 1: click-and-code credit
+0.10 on the visible part (last touch 0.16 on all), and the tier × platform view-through ratios
+are too noisy to help yet (docs/attribution_research.md has the numbers and the next steps).
+
+Inputs are pandas frames (the Kedro adapter builds them from the events pipeline):
+
+* ``touches`` — journey_id, position, timestamp, touch_type (click, code, channel), entity
+  (post id for creator touches, channel name otherwise), creator_id, channel, platform, format,
+  tier, had_cart (the session had an add-to-cart).
+* ``journeys`` — journey_id, user_pseudo_id, converted, conversions, revenue, conversion_time.
+
+How credit is computed (docs/metrics.md, "Data-driven attribution"):
+
+1. A gradient-boosted classifier is trained on converting AND non-converting journeys that have
+   at least one touch. Features describe only the journey's touches and the user's history —
+   counts by channel, creator clicks and codes by platform / format / tier, the gap between the
+   last creator click and the last touch, the span of the journey, shopping intent (cart) before
+   the first creator touch, the user's prior conversions — never the conversion itself (no time
+   measured to the conversion, which non-converting journeys do not have).
+2. For a converting journey, each creator's credit is its Shapley value of the model's
+   conversion probability over the journey's creators, measured against the journey with every
+   creator touch removed (the explicit "no creator touches" baseline; a journey with nothing
+   left has probability 0: without the creator the person would not have come). Credit is
+   scaled to the journey's conversion: creator c gets conversions × max(φ_c, 0) / f(x). The rest
+   of the conversion goes to the journey's other touches equally (or to "(none)").
+3. View-through: people who saw a post and converted later without a click or code leave no
+   creator touch. Daily conversions without any creator touch are regressed (non-negative least
+   squares, baseline with trend, weekday and yearly terms) on the adstocked daily click credit of
+   each platform's creators; the coefficient ρ_g is the view-through conversions per clicked
+   conversion of group g. Groups are tier × platform, shrunk toward the platform's ρ with a ridge
+   pull (`pooling_strength`), so a creator with little data gets its platform's ratio. A creator's
+   view-through credit = Σ_g ρ_g × its click credit in g; it is moved out of the touchless
+   conversions, so totals are conserved.
+4. Intervals: bootstrap — resample journeys (converting and non-converting separately), refit,
+   recompute; the 5th and 95th percentiles of each creator's total are its interval.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import nnls
+
+NONE_ENTITY = "(none)"
+CHANNELS = ("direct", "organic_search", "paid_search", "email", "paid_social", "referral", "creator",
+            "other")
+PLATFORMS = ("instagram", "tiktok", "youtube", "x", "facebook")
+FORMATS = ("video", "short", "carousel", "story", "long_form", "post")
+TIERS = ("nano", "micro", "mid", "macro", "mega")
+
+
+@dataclass
+class DataDrivenConfig:
+    n_estimators: int = 400
+    max_depth: int = 5
+    learning_rate: float = 0.05
+    subsample: float = 0.8
+    colsample_bytree: float = 0.8
+    min_child_weight: float = 5.0
+    max_exact_creators: int = 6
+    max_nonconverting: int = 300_000
+    adstock_decay: float = 0.3
+    pooling_strength: float = 5.0
+    n_bootstrap: int = 10
+    interval: float = 0.9
+    random_state: int = 0
+    n_jobs: int = 2
+    xgb_params: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_params(cls, params: dict) -> DataDrivenConfig:
+        unknown = set(params) - set(cls.__dataclass_fields__)
+        if unknown:
+            raise ValueError(f"unknown attribution.data_driven settings {sorted(unknown)} "
+                             "(conf/base/parameters_attribution.yml)")
+        return cls(**params)
+
+
+# ---------------------------------------------------------------------------- features
+
+def prior_conversions(journeys: pd.DataFrame) -> pd.Series:
+    """Per journey, the user's conversions before it (non-converting: all the user's)."""
+    out = pd.Series(0.0, index=journeys["journey_id"].to_numpy())
+    j = journeys[journeys["user_pseudo_id"].notna()]
+    conv = j[j["converted"]].sort_values(["conversion_time", "journey_id"])
+    out.loc[conv["journey_id"].to_numpy()] = conv.groupby("user_pseudo_id").cumcount().to_numpy()
+    n_by_user = conv.groupby("user_pseudo_id").size()
+    non = j[~j["converted"]]
+    out.loc[non["journey_id"].to_numpy()] = non["user_pseudo_id"].map(n_by_user).fillna(0).to_numpy()
+    return out
+
+
+def journey_features(touches: pd.DataFrame, journey_ids: pd.Index, prior: pd.Series) -> pd.DataFrame:
+    """One row of model features per journey (see the module docstring)."""
+    idx = pd.Index(journey_ids, name="journey_id")
+    t = touches
+    X = pd.DataFrame(index=idx)
+
+    def count(mask, by=None) -> pd.DataFrame | pd.Series:
+        sub = t[mask]
+        if by is None:
+            return sub.groupby("journey_id").size().reindex(idx, fill_value=0)
+        return sub.groupby(["journey_id", by]).size().unstack(fill_value=0).reindex(idx, fill_value=0)
+
+    is_channel = (t["touch_type"] == "channel").to_numpy()
+    is_creator = t["creator_id"].notna().to_numpy()
+    by_channel = count(is_channel, "channel")
+    for ch in CHANNELS:
+        X[f"n_{ch}"] = by_channel[ch] if ch in by_channel else 0
+    X["n_click"] = count((t["touch_type"] == "click").to_numpy())
+    X["n_code"] = count((t["touch_type"] == "code").to_numpy())
+    X["n_creators"] = t[is_creator].groupby("journey_id")["creator_id"].nunique().reindex(idx, fill_value=0)
+    for col, values in (("platform", PLATFORMS), ("format", FORMATS), ("tier", TIERS)):
+        c = count(is_creator, col)
+        for v in values:
+            X[f"{col}_{v}"] = c[v] if v in c else 0
+    sessions = t[(t["touch_type"] != "code").to_numpy()]
+    last_touch = sessions.groupby("journey_id")["timestamp"].max().reindex(idx)
+    first_touch = sessions.groupby("journey_id")["timestamp"].min().reindex(idx)
+    last_click = t[(t["touch_type"] == "click").to_numpy()].groupby("journey_id")["timestamp"].max().reindex(idx)
+    X["click_gap_h"] = (last_touch - last_click).dt.total_seconds().to_numpy() / 3600
+    X["span_h"] = (last_touch - first_touch).dt.total_seconds().to_numpy() / 3600
+    first_creator = t[is_creator].groupby("journey_id")["timestamp"].min()
+    carts = t[t["had_cart"].fillna(False).to_numpy().astype(bool) & ~is_creator]
+    cb = carts.join(first_creator.rename("_fc"), on="journey_id")
+    X["cart_before_creator"] = cb[cb["timestamp"] < cb["_fc"]].groupby("journey_id").size().reindex(idx, fill_value=0)
+    X["n_cart_sessions"] = carts.groupby("journey_id").size().reindex(idx, fill_value=0)
+    X["prior_conversions"] = prior.reindex(idx).fillna(0).to_numpy()
+    return X.astype(float)
+
+
+# ---------------------------------------------------------------------------- model
+
+def _fit(X: pd.DataFrame, y: np.ndarray, w: np.ndarray, cfg: DataDrivenConfig, seed: int):
+    import xgboost as xgb
+
+    model = xgb.XGBClassifier(
+        n_estimators=cfg.n_estimators, max_depth=cfg.max_depth, learning_rate=cfg.learning_rate,
+        subsample=cfg.subsample, colsample_bytree=cfg.colsample_bytree,
+        min_child_weight=cfg.min_child_weight, n_jobs=cfg.n_jobs, random_state=seed,
+        eval_metric="logloss", **cfg.xgb_params)
+    model.fit(X, y, sample_weight=w)
+    return model
+
+
+def training_set(touches: pd.DataFrame, journeys: pd.DataFrame, cfg: DataDrivenConfig,
+                 rng: np.random.Generator) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, pd.Series]:
+    """Journeys with at least one touch; non-converting ones sampled down to a cap with weights."""
+    with_touch = journeys[journeys["journey_id"].isin(touches["journey_id"].unique())]
+    conv = with_touch[with_touch["converted"]]
+    non = with_touch[~with_touch["converted"]]
+    weight_non = 1.0
+    if len(non) > cfg.max_nonconverting:
+        weight_non = len(non) / cfg.max_nonconverting
+        non = non.iloc[np.sort(rng.choice(len(non), cfg.max_nonconverting, replace=False))]
+    sample = pd.concat([conv, non])
+    prior = prior_conversions(journeys)
+    X = journey_features(touches[touches["journey_id"].isin(sample["journey_id"])],
+                         pd.Index(sample["journey_id"]), prior)
+    y = sample["converted"].to_numpy().astype(int)
+    w = np.where(y == 1, 1.0, weight_non)
+    return X, y, w, prior
+
+
+class DataDrivenAttribution:
+    """XGBoost conversion model + Shapley credit against the no-creator baseline + view-through.
+
+    fit(touches, journeys) trains the model; credit(...) returns per journey and entity the
+    click-and-code credit; view_through(...) the per-creator view-through credit.
+    """
+
+    def __init__(self, config: DataDrivenConfig | None = None) -> None:
+        self.config = config or DataDrivenConfig()
+
+    def fit(self, touches: pd.DataFrame, journeys: pd.DataFrame, seed: int | None = None):
+        cfg = self.config
+        rng = np.random.default_rng(cfg.random_state if seed is None else seed)
+        X, y, w, prior = training_set(touches, journeys, cfg, rng)
+        if y.sum() == 0 or y.sum() == len(y):
+            raise ValueError("the data-driven model needs converting and non-converting journeys")
+        self.model_ = _fit(X, y, w, cfg, cfg.random_state if seed is None else seed)
+        self.feature_names_ = list(X.columns)
+        self.prior_ = prior
+        self.n_training_journeys_ = len(X)
+        self.training_positive_share_ = float(y.mean())
+        return self
+
+    def _predict(self, X: pd.DataFrame) -> np.ndarray:
+        return self.model_.predict_proba(X[self.feature_names_])[:, 1]
+
+    def creator_shapley(self, touches: pd.DataFrame, journeys: pd.DataFrame) -> pd.DataFrame:
+        """Per converting journey with creator touches: φ_c / f(x) for each creator c (≥ 0).
+
+        Out: journey_id, creator_id, share (fraction of the journey's conversion), f_full,
+        f_baseline.
+        """
+        cfg = self.config
+        conv_ids = journeys.loc[journeys["converted"], "journey_id"]
+        t = touches[touches["journey_id"].isin(conv_ids)]
+        has_creator = t.loc[t["creator_id"].notna(), "journey_id"].unique()
+        t = t[t["journey_id"].isin(has_creator)]
+        if t.empty:
+            return pd.DataFrame(columns=["journey_id", "creator_id", "share", "f_full", "f_baseline"])
+        creators_by_j = t[t["creator_id"].notna()].groupby("journey_id")["creator_id"].unique()
+        # coalition rows: (journey, subset of its creators); journeys with more creators than
+        # max_exact_creators are evaluated on {all, none} and split by touch counts.
+        parts, keys = [], []
+        for jid, crs in creators_by_j.items():
+            crs = sorted(crs)
+            subsets = ([tuple(s) for k in range(len(crs) + 1) for s in combinations(crs, k)]
+                       if len(crs) <= cfg.max_exact_creators else [(), tuple(crs)])
+            for s in subsets:
+                keys.append((jid, s))
+        key_ids = [f"{jid}\x1f{'|'.join(s)}" for jid, s in keys]
+        # build touches of every coalition in one vectorised pass
+        coal = pd.DataFrame({"coal_id": key_ids, "journey_id": [k[0] for k in keys],
+                             "members": ["|".join(k[1]) for k in keys]})
+        tt = coal.merge(t, on="journey_id")
+        member = np.array([isinstance(c, str) and c in m.split("|")
+                           for c, m in zip(tt["creator_id"], tt["members"], strict=True)], bool)
+        tt = tt[tt["creator_id"].isna().to_numpy() | member]
+        tt = tt.drop(columns="journey_id").rename(columns={"coal_id": "journey_id"})
+        prior = self.prior_.reindex(coal["journey_id"]).to_numpy()
+        X = journey_features(tt, pd.Index(coal["coal_id"]), pd.Series(prior, index=coal["coal_id"]))
+        f = pd.Series(self._predict(X), index=coal["coal_id"])
+        empty = tt.groupby("journey_id").size().reindex(coal["coal_id"], fill_value=0) == 0
+        f[empty.to_numpy()] = 0.0  # nothing left: without the creators the person never came
+        value = dict(zip(keys, f.to_numpy(), strict=True))
+        rows = []
+        touch_counts = t[t["creator_id"].notna()].groupby(["journey_id", "creator_id"]).size()
+        for jid, crs in creators_by_j.items():
+            crs = sorted(crs)
+            full = value[(jid, tuple(crs))]
+            base = value[(jid, ())]
+            if full <= 0:
+                continue
+            n = len(crs)
+            if n <= cfg.max_exact_creators:
+                for c in crs:
+                    others = [x for x in crs if x != c]
+                    phi = 0.0
+                    for k in range(n):
+                        wgt = math.factorial(k) * math.factorial(n - k - 1) / math.factorial(n)
+                        for s in combinations(others, k):
+                            with_c = tuple(sorted((*s, c)))
+                            phi += wgt * (value[(jid, with_c)] - value[(jid, s)])
+                    rows.append((jid, c, max(phi, 0.0) / full, full, base))
+            else:
+                gain = max(full - base, 0.0) / full
+                tc = touch_counts.loc[jid]
+                for c in crs:
+                    rows.append((jid, c, gain * tc[c] / tc.sum(), full, base))
+        out = pd.DataFrame(rows, columns=["journey_id", "creator_id", "share", "f_full", "f_baseline"])
+        # Shapley values sum to f(x) − f(baseline) ≤ f(x); clipping negatives can only lower it,
+        # but guard the total at one conversion.
+        tot = out.groupby("journey_id")["share"].transform("sum")
+        out["share"] = out["share"] / np.maximum(tot, 1.0)
+        return out
+
+    def credit(self, touches: pd.DataFrame, journeys: pd.DataFrame) -> pd.DataFrame:
+        """Per journey and entity: conversions and revenue credited (click-and-code part).
+
+        Creator shares go to the creator's posts in the journey (equally per touch); the rest of
+        each conversion goes to the journey's non-creator touches equally, or to "(none)".
+        """
+        shares = self.creator_shapley(touches, journeys)
+        return allocate(touches, journeys, shares)
+
+
+def allocate(touches: pd.DataFrame, journeys: pd.DataFrame, shares: pd.DataFrame) -> pd.DataFrame:
+    """Turn creator shares per journey into conserved credit per journey and entity."""
+    conv = journeys[journeys["converted"]].set_index("journey_id")
+    t = touches[touches["journey_id"].isin(conv.index)]
+    # creator part → posts of that creator in the journey
+    ct = t[t["creator_id"].notna()].merge(shares[["journey_id", "creator_id", "share"]],
+                                          on=["journey_id", "creator_id"])
+    ct["n"] = ct.groupby(["journey_id", "creator_id"])["entity"].transform("size")
+    ct["w"] = ct["share"] / ct["n"]
+    # the rest → non-creator touches equally, or (none)
+    creator_total = shares.groupby("journey_id")["share"].sum().reindex(conv.index, fill_value=0.0)
+    rest = 1.0 - creator_total
+    nt = t[t["creator_id"].isna()].copy()
+    nt["n"] = nt.groupby("journey_id")["entity"].transform("size")
+    nt["w"] = nt["journey_id"].map(rest) / nt["n"]
+    has_other = set(nt["journey_id"])
+    none_ids = [j for j in conv.index if j not in has_other and rest[j] > 1e-12]
+    nn = pd.DataFrame({"journey_id": none_ids, "entity": NONE_ENTITY,
+                       "w": rest.reindex(none_ids).to_numpy()})
+    parts = pd.concat([ct[["journey_id", "entity", "w"]], nt[["journey_id", "entity", "w"]], nn])
+    parts = parts.groupby(["journey_id", "entity"], as_index=False)["w"].sum()
+    parts["conversions"] = parts["w"] * parts["journey_id"].map(conv["conversions"])
+    parts["revenue"] = parts["w"] * parts["journey_id"].map(conv["revenue"])
+    return parts[parts["w"] > 0].drop(columns="w").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------- view-through
+
+def _adstock(x: np.ndarray, decay: float) -> np.ndarray:
+    out = np.empty_like(x, dtype=float)
+    acc = 0.0
+    for i, v in enumerate(x):
+        acc = v + decay * acc
+        out[i] = acc
+    return out * (1 - decay)
+
+
+def baseline_design(days: pd.DatetimeIndex) -> np.ndarray:
+    """Intercept, linear trend, weekday dummies and one yearly harmonic pair."""
+    t = np.arange(len(days), dtype=float)
+    cols = [np.ones(len(t)), t / max(len(t), 1)]
+    cols += [(days.dayofweek == d).astype(float) for d in range(6)]
+    cols += [np.sin(2 * np.pi * t / 365.25), np.cos(2 * np.pi * t / 365.25)]
+    return np.column_stack(cols)
+
+
+def view_through_ratios(click_credit: pd.DataFrame, touchless_daily: pd.Series,
+                        cfg: DataDrivenConfig) -> pd.DataFrame:
+    """ρ per tier × platform group: touchless conversions per click-credited conversion.
+
+    click_credit: day, platform, tier, conversions (click-and-code credit of creators).
+    touchless_daily: conversions per day with no creator touch, indexed by day.
+    Solves NNLS of touchless_daily on baseline + adstocked group series, with rows that pull
+    each group's ρ toward its platform's ρ (ridge, `pooling_strength`), in two stages: platform
+    ρ first, then groups shrunk toward it.
+    """
+    days = touchless_daily.index
+    base = baseline_design(days)
+    y = touchless_daily.to_numpy(float)
+
+    def solve(series: pd.DataFrame, prior: pd.Series | None) -> pd.Series:
+        X = np.column_stack([_adstock(series[c].to_numpy(float), cfg.adstock_decay)
+                             for c in series.columns])
+        A = np.column_stack([base, -base, X])
+        b = y.copy()
+        if prior is not None and cfg.pooling_strength > 0:
+            scale = np.sqrt(cfg.pooling_strength) * np.maximum(X.std(axis=0), 1e-9) * np.sqrt(len(y)) / 10
+            pen = np.zeros((X.shape[1], A.shape[1]))
+            pen[:, 2 * base.shape[1]:] = np.diag(scale)
+            A = np.vstack([A, pen])
+            b = np.concatenate([b, scale * prior.reindex(series.columns).to_numpy()])
+        coef, _ = nnls(A, b, maxiter=50 * A.shape[1])
+        return pd.Series(coef[2 * base.shape[1]:], index=series.columns)
+
+    cc = click_credit.assign(day=pd.to_datetime(click_credit["day"]))
+    plat = cc.groupby(["day", "platform"])["conversions"].sum().unstack(fill_value=0.0).reindex(days, fill_value=0.0)
+    rho_platform = solve(plat, None)
+    cc["group"] = cc["tier"].astype(str) + "|" + cc["platform"].astype(str)
+    grp = cc.groupby(["day", "group"])["conversions"].sum().unstack(fill_value=0.0).reindex(days, fill_value=0.0)
+    prior = pd.Series({g: rho_platform.get(g.split("|")[1], 0.0) for g in grp.columns})
+    rho_group = solve(grp, prior)
+    out = pd.DataFrame({"group": rho_group.index, "rho": rho_group.to_numpy()})
+    out[["tier", "platform"]] = out["group"].str.split("|", expand=True)
+    out["rho_platform"] = out["platform"].map(rho_platform)
+    return out[["tier", "platform", "rho", "rho_platform"]]
