@@ -284,8 +284,8 @@ def credit_entities(attribution_journeys: pd.DataFrame, attribution_touches: pd.
         lib_t = _keep_last(lib_t, cfg.max_path_length)
         grouped = lib_t.assign(entity=lib_t["entity"].map(creator_of).fillna(lib_t["entity"]))
         credit, info = credit_journeys(grouped, lib_j, model, return_info=True, **opts)
-        credit = _split_to_entities(credit, lib_t[lib_t["journey_id"].isin(lib_j["journey_id"][lib_j["converted"]])],
-                                    creator_of)
+        converting = lib_t["journey_id"].isin(lib_j.loc[lib_j["converted"], "journey_id"])
+        credit = _split_to_entities(credit, lib_t[converting], creator_of)
     else:
         if model == "markov" and level == "creator":
             opts["group_map"] = creator_of
