@@ -92,6 +92,8 @@ def test_the_obvious_fake_is_flagged_with_reasons(params):
     factor = authentic_engagement_factor(acc, out["is_flagged"]).set_index("creator_id")
     assert factor.loc["CR99", "engagement_authentic_factor"] == pytest.approx(0.2, abs=0.06)
     assert (factor.drop(index="CR99")["engagement_authentic_factor"] == 1.0).all()
+    # bought likes leave the audience real: reach per follower is normal
+    assert factor.loc["CR99", "audience_authentic_factor"] == pytest.approx(1.0, abs=0.25)
 
 
 def test_scores_are_reproducible(params):

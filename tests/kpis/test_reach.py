@@ -90,3 +90,21 @@ def test_missing_audience_and_missing_universe_do_not_crash():
     # group y has no universe: nothing to deduplicate against, its reach is the posts' sum
     assert pd.isna(out.loc["y", "universe"])
     assert out.loc["y", "reach_deduplicated"] == pytest.approx(5.0, rel=1e-6)
+
+
+def test_bought_followers_are_no_audience():
+    """Two posts reaching 50 each: with 400 followers, 100 − 50·50/400 = 93.75 people; when
+    the authenticity scorer finds half of them bought (audience_factor 0.5), the real audience
+    is 200 and the posts duplicate more: 100 − 50·50/200 = 87.5. The high end keeps 400."""
+    posts = pd.DataFrame({"g": ["x", "x"], "creator_id": ["A", "A"],
+                          "platform": ["instagram", "instagram"], "reach": [50.0, 50.0],
+                          "audience": [400.0, 400.0]})
+    posts["reach_low"] = posts["reach_high"] = posts["reach"]
+    creators = pd.DataFrame({"creator_id": ["A"], "primary_platform": ["instagram"],
+                             "known_audience_overlap": [float("nan")]})
+    u = pd.Series({"x": 1e9})
+    plain = deduplicated_reach(posts, ["g"], u, creators, POINT).iloc[0]
+    assert plain["reach_deduplicated"] == pytest.approx(93.75, rel=1e-6)
+    real = deduplicated_reach(posts.assign(audience_factor=0.5), ["g"], u, creators, POINT).iloc[0]
+    assert real["reach_deduplicated"] == pytest.approx(87.5, rel=1e-6)
+    assert real["reach_deduplicated_high"] == pytest.approx(93.75, rel=1e-6)

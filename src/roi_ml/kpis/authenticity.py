@@ -517,12 +517,15 @@ def describe(signal: Signal, a: pd.Series) -> str:
 
 
 def authentic_engagement_factor(acc: pd.DataFrame, flagged: pd.Series) -> pd.DataFrame:
-    """Per account, the share of engagement kept in the authentic-adjusted KPIs.
+    """Per account, the share of engagement kept in the authentic-adjusted KPIs, and the share
+    of followers taken as a real audience by reach deduplication.
 
     1 for accounts of creators not flagged. For flagged creators the engagement above the peer
     norm of engagement rate by reach is removed (bought likes, pod likes), and so are comments
     in excess of the peer share of fast comments (pod / bot comments):
     factor = min(1, norm ER / ER) × (1 − excess fast-comment share × comments / engagements).
+    audience_authentic_factor = min(1, reach per follower / its peer norm) for flagged
+    creators, 1 otherwise.
     """
     a = acc[["creator_id", "platform"]].copy()
     er = np.exp(acc["engagement_rate_by_reach"])
@@ -535,4 +538,10 @@ def authentic_engagement_factor(acc: pd.DataFrame, flagged: pd.Series) -> pd.Dat
     f_comments = (1.0 - excess * comment_share).clip(lower=0.0)
     is_flagged = acc["creator_id"].map(flagged).fillna(False).astype(bool)
     a["engagement_authentic_factor"] = np.where(is_flagged, (f_er * f_comments).clip(0.0, 1.0), 1.0)
+    # bought followers are no audience: a flagged account reaching fewer of its followers than
+    # its peers has an authentic audience of about followers × (its rate / the peer rate)
+    rbf = acc.get("reach_by_followers", pd.Series(np.nan, index=acc.index))
+    rbf_norm = acc.get("norm_reach_by_followers", rbf)
+    f_aud = np.exp(rbf - rbf_norm).clip(upper=1.0).fillna(1.0)
+    a["audience_authentic_factor"] = np.where(is_flagged, f_aud, 1.0)
     return a

@@ -19,7 +19,8 @@ roi_ml applies it at three levels, each explicit:
 
 The interval brackets the assumptions the data cannot pin down: unknown overlaps (a range),
 within-audience duplication (random at the top, a core of heavy viewers at the bottom), the
-audience size (the roster's count for the point; the count at publication is the other end)
+audience size (the roster's count for the point; the count at publication is the other end;
+followers the authenticity scorer finds bought are not counted, except at the high end)
 and, for X posts, reach estimated from impressions (an interquartile range of frequency).
 """
 
@@ -133,14 +134,19 @@ def _group_reach(universe: float, g: pd.DataFrame, primary: pd.Series, overlaps:
             plats = [prim, *[p for p in plats if p != prim]]
         # the audience: the roster's followers (the media kit the overlap comes from), else
         # the count at publication; the interval spans both counts
+        # the audience: the roster's followers (the media kit the overlap comes from), else
+        # the count at publication, times the share of real followers (authenticity); the
+        # interval spans both counts, and its high end takes every follower as real
         at_publish = posts.groupby("platform")["audience"].median()
+        real = posts.groupby("platform")["audience_factor"].median()
         auds, auds_low, auds_high = [], [], []
         for p in plats:
             pub = at_publish.get(p, np.nan)
             ros = roster_audience.get((creator_id, p), np.nan) if roster_audience is not None else np.nan
             both = [v for v in (ros, pub) if not pd.isna(v) and v > 0]
-            auds.append(both[0] if both else np.nan)
-            auds_low.append(min(both) if both else np.nan)
+            share = float(real.get(p, 1.0)) if not pd.isna(real.get(p, 1.0)) else 1.0
+            auds.append(both[0] * share if both else np.nan)
+            auds_low.append(min(both) * share if both else np.nan)
             auds_high.append(max(both) if both else np.nan)
         reach_of = {col: [posts.loc[posts["platform"] == p, col].tolist() for p in plats]
                     for col in ("reach", "reach_low", "reach_high")}
@@ -162,7 +168,8 @@ def deduplicated_reach(post_reach: pd.DataFrame, group_cols: list[str], universe
     """Deduplicated reach with its interval for every group of posts.
 
     In: `post_reach` with creator_id, platform, reach (point), reach_low, reach_high, audience
-    (the account's followers when the post was published; NaN when unknown) and the
+    (the account's followers when the post was published; NaN when unknown), optionally
+    audience_factor (share of the followers that are a real audience, default 1) and the
     `group_cols`; `universe` indexed like the groups (plain index for one group column, a
     MultiIndex otherwise; missing → creators are not deduplicated against each other);
     `creators` with creator_id, primary_platform, known_audience_overlap; `roster_audience`
@@ -175,6 +182,9 @@ def deduplicated_reach(post_reach: pd.DataFrame, group_cols: list[str], universe
     overlaps = creators.set_index("creator_id")["known_audience_overlap"]
     frame = post_reach.copy()
     frame["audience"] = pd.to_numeric(frame["audience"], errors="coerce").astype("float64")
+    if "audience_factor" not in frame:
+        frame["audience_factor"] = 1.0
+    frame["audience_factor"] = pd.to_numeric(frame["audience_factor"], errors="coerce").fillna(1.0)
     for col in ("reach", "reach_low", "reach_high"):
         frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64").fillna(0.0)
     rows = []

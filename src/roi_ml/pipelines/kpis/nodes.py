@@ -200,9 +200,13 @@ def _emv_columns(frame: pd.DataFrame, params: dict) -> pd.DataFrame:
     return frame
 
 
-def _reach_frame(kpi_post_totals: pd.DataFrame) -> pd.DataFrame:
-    return kpi_post_totals[["post_id", "creator_id", "campaign_id", "platform", "reach",
-                            "reach_low", "reach_high", "audience"]]
+def _reach_frame(kpi_post_totals: pd.DataFrame, account_authenticity: pd.DataFrame) -> pd.DataFrame:
+    """Posts with what reach deduplication needs, and the real-audience share of the account."""
+    frame = kpi_post_totals[["post_id", "creator_id", "campaign_id", "platform", "reach",
+                             "reach_low", "reach_high", "audience"]]
+    factor = account_authenticity[["creator_id", "platform", "audience_authentic_factor"]]
+    frame = frame.merge(factor, on=["creator_id", "platform"], how="left")
+    return frame.rename(columns={"audience_authentic_factor": "audience_factor"})
 
 
 def _assumptions(creators: pd.DataFrame, params: dict) -> ReachAssumptions:
@@ -254,7 +258,8 @@ def build_kpi_creator_campaign(kpi_measures: pd.DataFrame, kpi_post_totals: pd.D
                                contracts: pd.DataFrame, post_disclosure: pd.DataFrame,
                                campaigns: pd.DataFrame, creators: pd.DataFrame,
                                creator_platforms: pd.DataFrame, post_daily_metrics: pd.DataFrame,
-                               creator_authenticity: pd.DataFrame, orders: pd.DataFrame,
+                               creator_authenticity: pd.DataFrame,
+                               account_authenticity: pd.DataFrame, orders: pd.DataFrame,
                                kpi_as_of: pd.Timestamp, params: dict) -> pd.DataFrame:
     """Creator × campaign KPIs: every ratio KPI, reach deduplicated across the creator's
     platforms and posts (with interval), audience growth during the campaign, contract KPIs,
@@ -269,8 +274,8 @@ def build_kpi_creator_campaign(kpi_measures: pd.DataFrame, kpi_post_totals: pd.D
     universe = campaigns.set_index("campaign_id")["target_audience_size"].astype("Float64").astype(float)
     uni = pd.Series({(c, cm): universe.get(cm, np.nan) for c, cm in zip(k["creator_id"], k["campaign_id"],
                                                                         strict=True)})
-    reach = deduplicated_reach(_reach_frame(kpi_post_totals), keys, uni, creators,
-                               _assumptions(creators, params), _roster(creator_platforms))
+    reach = deduplicated_reach(_reach_frame(kpi_post_totals, account_authenticity), keys, uni,
+                               creators, _assumptions(creators, params), _roster(creator_platforms))
     k = k.merge(reach.drop(columns=["universe", "reach_reported_sum"]), on=keys, how="left")
     k["frequency"] = f.frequency(k["impressions"], k["reach_deduplicated"])
     cmp = campaigns.set_index("campaign_id")
@@ -302,8 +307,8 @@ def build_kpi_creator(kpi_measures: pd.DataFrame, kpi_post_totals: pd.DataFrame,
                       contracts: pd.DataFrame, post_disclosure: pd.DataFrame,
                       campaigns: pd.DataFrame, creators: pd.DataFrame,
                       creator_platforms: pd.DataFrame, post_daily_metrics: pd.DataFrame,
-                      creator_authenticity: pd.DataFrame, orders: pd.DataFrame,
-                      kpi_as_of: pd.Timestamp, params: dict) -> pd.DataFrame:
+                      creator_authenticity: pd.DataFrame, account_authenticity: pd.DataFrame,
+                      orders: pd.DataFrame, kpi_as_of: pd.Timestamp, params: dict) -> pd.DataFrame:
     """Creator KPIs over all their campaigns (and code orders outside any campaign): every
     ratio KPI, reach deduplicated across all their posts (universe: their largest campaign's),
     audience growth over the partnership, contract KPIs, authenticity. One row per creator in
@@ -316,8 +321,8 @@ def build_kpi_creator(kpi_measures: pd.DataFrame, kpi_post_totals: pd.DataFrame,
     universe = campaigns.set_index("campaign_id")["target_audience_size"].astype("Float64").astype(float)
     pt = kpi_post_totals.assign(_u=kpi_post_totals["campaign_id"].map(universe))
     uni = pt.groupby("creator_id")["_u"].max()
-    reach = deduplicated_reach(_reach_frame(kpi_post_totals), keys, uni, creators,
-                               _assumptions(creators, params), _roster(creator_platforms))
+    reach = deduplicated_reach(_reach_frame(kpi_post_totals, account_authenticity), keys, uni,
+                               creators, _assumptions(creators, params), _roster(creator_platforms))
     k = k.merge(reach.drop(columns=["universe", "reach_reported_sum"]), on=keys, how="left")
     k["frequency"] = f.frequency(k["impressions"], k["reach_deduplicated"])
     cmp = contracts.merge(campaigns[["campaign_id", "start_date", "end_date"]], on="campaign_id")
@@ -341,7 +346,8 @@ def build_kpi_campaign(kpi_measures: pd.DataFrame, kpi_post_totals: pd.DataFrame
                        contracts: pd.DataFrame, post_disclosure: pd.DataFrame,
                        campaigns: pd.DataFrame, creators: pd.DataFrame,
                        creator_platforms: pd.DataFrame, post_daily_metrics: pd.DataFrame,
-                       mentions: pd.DataFrame, surveys: pd.DataFrame, orders: pd.DataFrame,
+                       mentions: pd.DataFrame, surveys: pd.DataFrame,
+                       account_authenticity: pd.DataFrame, orders: pd.DataFrame,
                        kpi_as_of: pd.Timestamp, params: dict) -> pd.DataFrame:
     """Campaign KPIs: every ratio KPI, reach deduplicated across creators, platforms and posts
     with its interval (universe = target_audience_size), budget pacing, share of voice and of
@@ -355,8 +361,9 @@ def build_kpi_campaign(kpi_measures: pd.DataFrame, kpi_post_totals: pd.DataFrame
     k[t.MEASURES] = k[t.MEASURES].fillna(0.0)
     k = t.add_ratio_kpis(k, _site(orders, kpi_as_of, params))
     universe = campaigns.set_index("campaign_id")["target_audience_size"].astype("Float64").astype(float)
-    reach = deduplicated_reach(_reach_frame(kpi_post_totals), keys, universe, creators,
-                               _assumptions(creators, params), _roster(creator_platforms))
+    reach = deduplicated_reach(_reach_frame(kpi_post_totals, account_authenticity), keys,
+                               universe, creators, _assumptions(creators, params),
+                               _roster(creator_platforms))
     k = k.merge(reach.drop(columns=["universe", "reach_reported_sum"]), on=keys, how="left")
     for c in ("reach_deduplicated", "reach_deduplicated_low", "reach_deduplicated_high"):
         k[c] = k[c].fillna(0.0)
@@ -398,14 +405,15 @@ def build_kpi_campaign(kpi_measures: pd.DataFrame, kpi_post_totals: pd.DataFrame
 
 def build_kpi_platform(kpi_measures: pd.DataFrame, kpi_post_totals: pd.DataFrame,
                        campaigns: pd.DataFrame, creators: pd.DataFrame,
-                       creator_platforms: pd.DataFrame, orders: pd.DataFrame,
-                       kpi_as_of: pd.Timestamp, params: dict) -> pd.DataFrame:
+                       creator_platforms: pd.DataFrame, account_authenticity: pd.DataFrame,
+                       orders: pd.DataFrame, kpi_as_of: pd.Timestamp, params: dict
+                       ) -> pd.DataFrame:
     """Platform KPIs: every ratio KPI, engagement rate against the platform's own band,
     reach deduplicated within each campaign and summed over campaigns."""
     keys = ["platform"]
     k = t.add_ratio_kpis(t.aggregate(kpi_measures, keys), _site(orders, kpi_as_of, params))
     universe = campaigns.set_index("campaign_id")["target_audience_size"].astype("Float64").astype(float)
-    pc = _reach_frame(kpi_post_totals)
+    pc = _reach_frame(kpi_post_totals, account_authenticity)
     uni = pd.Series({(c, p): universe.get(c, np.nan) for c, p in
                      pc[["campaign_id", "platform"]].drop_duplicates().itertuples(index=False)},
                     dtype="float64")
