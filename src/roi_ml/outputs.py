@@ -9,6 +9,14 @@ KEY_OUTPUTS = [
     ("data/02_intermediate/", "canonical tables (Parquet) made from your raw exports"),
     ("data/02_intermediate/rejected_rows.parquet", "rows quarantined by ingestion, with reasons"),
     ("data/08_reporting/ingestion_report.json", "rows read / kept / rejected per source"),
+    ("data/03_primary/journeys.parquet", "converting and non-converting journeys (events)"),
+    ("data/07_model_output/kpi_campaign.parquet", "every spec KPI per campaign, with target and status"),
+    ("data/07_model_output/kpi_creator.parquet", "KPIs per creator (also per post, creator x campaign, platform)"),
+    ("data/08_reporting/kpi_daily.parquet", "daily KPI series for trend charts"),
+    ("data/07_model_output/creator_authenticity.parquet", "authenticity score, flag and reasons per creator"),
+    ("data/08_reporting/non_compliant_posts.parquet", "posts without a disclosure"),
+    ("data/07_model_output/creator_attribution.parquet", "conversions and revenue per creator x attribution model"),
+    ("data/08_reporting/attribution_model_comparison.parquet", "the attribution models side by side"),
     ("data/08_reporting/evaluation.json", "model scores against the simulator's ground truth"),
 ]
 
