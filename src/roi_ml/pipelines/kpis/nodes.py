@@ -223,6 +223,22 @@ def _order(frame: pd.DataFrame, first: list[str]) -> pd.DataFrame:
     return frame[[*first, *rest]]
 
 
+def _with_partnership(k: pd.DataFrame, keys: list[str], contracts: pd.DataFrame,
+                      post_disclosure: pd.DataFrame, campaigns: pd.DataFrame,
+                      as_of: pd.Timestamp) -> pd.DataFrame:
+    """Join the contract KPIs (delivery, compliance, launch, approval, quality) per group."""
+    parts = t.contract_kpis(contracts, contract_compliance(contracts, post_disclosure),
+                            campaigns, as_of)
+    return k.merge(t.contract_rollup(parts, keys), on=keys, how="left")
+
+
+def _with_growth(k: pd.DataFrame, keys: list[str], windows: pd.DataFrame,
+                 post_daily_metrics: pd.DataFrame) -> pd.DataFrame:
+    """Join the audience growth over each group's partnership windows."""
+    observations = follower_observations(clean_daily_metrics(post_daily_metrics))
+    return k.merge(t.audience_growth(observations, windows, keys), on=keys, how="left")
+
+
 def build_kpi_post(kpi_measures: pd.DataFrame, kpi_post_totals: pd.DataFrame,
                    post_disclosure: pd.DataFrame, campaigns: pd.DataFrame, orders: pd.DataFrame,
                    kpi_as_of: pd.Timestamp, params: dict) -> pd.DataFrame:
@@ -282,12 +298,8 @@ def build_kpi_creator_campaign(kpi_measures: pd.DataFrame, kpi_post_totals: pd.D
     windows = k[keys].assign(start=k["campaign_id"].map(cmp["start_date"]),
                              end=k["campaign_id"].map(cmp["end_date"]) + pd.Timedelta(
                                  days=int(params["audience_growth"]["days_after_campaign"])))
-    growth = t.audience_growth(follower_observations(clean_daily_metrics(post_daily_metrics)),
-                               windows, keys)
-    k = k.merge(growth, on=keys, how="left")
-    comp = contract_compliance(contracts, post_disclosure)
-    ck = t.contract_kpis(contracts, comp, campaigns, kpi_as_of)
-    k = k.merge(t.contract_rollup(ck, keys), on=keys, how="left")
+    k = _with_growth(k, keys, windows, post_daily_metrics)
+    k = _with_partnership(k, keys, contracts, post_disclosure, campaigns, kpi_as_of)
     k["objective"] = k["campaign_id"].map(cmp["objective"]).astype("string")
     k["tier"] = k["creator_id"].map(creators.set_index("creator_id")["tier"]).astype("string")
     k = _with_authenticity(k, creator_authenticity)
@@ -329,12 +341,8 @@ def build_kpi_creator(kpi_measures: pd.DataFrame, kpi_post_totals: pd.DataFrame,
     lag = pd.Timedelta(days=int(params["audience_growth"]["days_after_campaign"]))
     windows = cmp.groupby("creator_id").agg(start=("start_date", "min"), end=("end_date", "max")).reset_index()
     windows["end"] = windows["end"] + lag
-    growth = t.audience_growth(follower_observations(clean_daily_metrics(post_daily_metrics)),
-                               windows, keys)
-    k = k.merge(growth, on=keys, how="left")
-    comp = contract_compliance(contracts, post_disclosure)
-    ck = t.contract_kpis(contracts, comp, campaigns, kpi_as_of)
-    k = k.merge(t.contract_rollup(ck, keys), on=keys, how="left")
+    k = _with_growth(k, keys, windows, post_daily_metrics)
+    k = _with_partnership(k, keys, contracts, post_disclosure, campaigns, kpi_as_of)
     k["n_campaigns"] = k["creator_id"].map(contracts.groupby("creator_id")["campaign_id"].nunique()).fillna(0).astype("int64")
     k = _with_authenticity(k, creator_authenticity)
     k = t.add_statuses(k, params["targets"], [*t.STATUS_KPIS, "audience_growth_rate"])
@@ -383,12 +391,8 @@ def build_kpi_campaign(kpi_measures: pd.DataFrame, kpi_post_totals: pd.DataFrame
         campaigns[["campaign_id", "start_date", "end_date"]], on="campaign_id")
     gw = gw.rename(columns={"start_date": "start", "end_date": "end"})
     gw["end"] = gw["end"] + lag
-    growth = t.audience_growth(follower_observations(clean_daily_metrics(post_daily_metrics)),
-                               gw, keys)
-    k = k.merge(growth, on=keys, how="left")
-    comp = contract_compliance(contracts, post_disclosure)
-    ck = t.contract_kpis(contracts, comp, campaigns, kpi_as_of)
-    k = k.merge(t.contract_rollup(ck, keys), on=keys, how="left")
+    k = _with_growth(k, keys, gw, post_daily_metrics)
+    k = _with_partnership(k, keys, contracts, post_disclosure, campaigns, kpi_as_of)
     k["_all_campaigns_running"] = k["end_date"] > kpi_as_of
     targets = params["targets"]
     k = t.add_statuses(k, targets, [*t.STATUS_KPIS, "audience_growth_rate", "budget_pacing",
