@@ -124,6 +124,7 @@ def test_levels_add_up(out):
     cc = out["kpi_creator_campaign"].set_index(["creator_id", "campaign_id"])
     assert cc.loc[("CR2", "CMP1"), "attributed_revenue_usd"] == pytest.approx(140.0)  # 80 + 60
     assert cc.loc[("CR1", "CMP2"), "n_posts"] == 0
+    assert cc.loc[("CR1", "CMP2"), "reach_deduplicated"] == 0  # no posts, nobody reached
 
 
 def test_compliance_sentiment_and_attribution_outputs(out):

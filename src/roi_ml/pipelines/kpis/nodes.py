@@ -223,6 +223,13 @@ def _order(frame: pd.DataFrame, first: list[str]) -> pd.DataFrame:
     return frame[[*first, *rest]]
 
 
+def _no_posts_no_reach(k: pd.DataFrame) -> pd.DataFrame:
+    """A row without posts reached nobody: its deduplicated reach and interval are 0."""
+    for c in ("reach_deduplicated", "reach_deduplicated_low", "reach_deduplicated_high"):
+        k[c] = k[c].fillna(0.0)
+    return k
+
+
 def _with_partnership(k: pd.DataFrame, keys: list[str], contracts: pd.DataFrame,
                       post_disclosure: pd.DataFrame, campaigns: pd.DataFrame,
                       as_of: pd.Timestamp) -> pd.DataFrame:
@@ -293,6 +300,7 @@ def build_kpi_creator_campaign(kpi_measures: pd.DataFrame, kpi_post_totals: pd.D
     reach = deduplicated_reach(_reach_frame(kpi_post_totals, account_authenticity), keys, uni,
                                creators, _assumptions(creators, params), _roster(creator_platforms))
     k = k.merge(reach.drop(columns=["universe", "reach_reported_sum"]), on=keys, how="left")
+    k = _no_posts_no_reach(k)
     k["frequency"] = f.frequency(k["impressions"], k["reach_deduplicated"])
     cmp = campaigns.set_index("campaign_id")
     windows = k[keys].assign(start=k["campaign_id"].map(cmp["start_date"]),
@@ -336,6 +344,7 @@ def build_kpi_creator(kpi_measures: pd.DataFrame, kpi_post_totals: pd.DataFrame,
     reach = deduplicated_reach(_reach_frame(kpi_post_totals, account_authenticity), keys, uni,
                                creators, _assumptions(creators, params), _roster(creator_platforms))
     k = k.merge(reach.drop(columns=["universe", "reach_reported_sum"]), on=keys, how="left")
+    k = _no_posts_no_reach(k)
     k["frequency"] = f.frequency(k["impressions"], k["reach_deduplicated"])
     cmp = contracts.merge(campaigns[["campaign_id", "start_date", "end_date"]], on="campaign_id")
     lag = pd.Timedelta(days=int(params["audience_growth"]["days_after_campaign"]))
@@ -373,8 +382,7 @@ def build_kpi_campaign(kpi_measures: pd.DataFrame, kpi_post_totals: pd.DataFrame
                                universe, creators, _assumptions(creators, params),
                                _roster(creator_platforms))
     k = k.merge(reach.drop(columns=["universe", "reach_reported_sum"]), on=keys, how="left")
-    for c in ("reach_deduplicated", "reach_deduplicated_low", "reach_deduplicated_high"):
-        k[c] = k[c].fillna(0.0)
+    k = _no_posts_no_reach(k)
     settle = pd.Timedelta(days=int(params["reach"]["settle_days"]))
     k["reach_is_final"] = (k["end_date"] + settle <= kpi_as_of).fillna(False).astype(bool)
     k["frequency"] = f.frequency(k["impressions"], k["reach_deduplicated"])
