@@ -6,8 +6,7 @@ import copy
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import run_kpis
-from world import make_world
+from kpi_world import make_world, run_kpis
 
 from roi_ml.kpis.posts import build_post_totals, clean_daily_metrics
 from roi_ml.pipelines.kpis import nodes

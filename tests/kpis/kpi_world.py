@@ -16,8 +16,11 @@ nothing published yet — a campaign with no posts.
 from __future__ import annotations
 
 import pandas as pd
+from kedro.io import DataCatalog, MemoryDataset
+from kedro.runner import SequentialRunner
 
 from roi_ml import schemas
+from roi_ml.pipelines.kpis import create_pipeline
 
 S, INT, F, B = "string", "Int64", "float64", "bool"
 
@@ -187,3 +190,23 @@ def validate_world(w: dict[str, pd.DataFrame]) -> None:
     for name, frame in w.items():
         if name != "sessions":
             schemas.validate(name, frame)
+
+
+class KeepDataset(MemoryDataset):
+    """A MemoryDataset the runner cannot release, so tests can read intermediate outputs."""
+
+    def _release(self) -> None:
+        pass
+
+
+def run_kpis(world: dict, params: dict) -> dict:
+    """Run the kpis pipeline with SequentialRunner on in-memory canonical tables."""
+    catalog = DataCatalog()
+    for name, frame in world.items():
+        catalog[name] = frame
+    catalog["params:kpis"] = params
+    pipeline = create_pipeline()
+    for name in pipeline.all_outputs():
+        catalog[name] = KeepDataset()
+    SequentialRunner().run(pipeline, catalog)
+    return {name: catalog.load(name) for name in pipeline.all_outputs()}
