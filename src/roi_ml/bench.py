@@ -98,6 +98,7 @@ def bench(size: str, seed: int, pipelines: str | None, workdir: Path, reuse: boo
     results.append(Measurement(f"kedro run {'--pipelines ' + pipelines if pipelines else '(default)'}",
                                size, s, mb,
                                f"roi-ml bench --size {size} --seed {seed}"
+                               + (" --reuse" if reuse else "")
                                + (f" --pipelines {pipelines}" if pipelines else "")))
     print(f"\nmachine: {machine()}\n")
     print("| date | size | step | wall time | peak memory | command |")
