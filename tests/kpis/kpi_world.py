@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import pandas as pd
 from kedro.io import DataCatalog, MemoryDataset
+from kedro.pipeline import Pipeline
 from kedro.runner import SequentialRunner
 
 from roi_ml import schemas
@@ -199,13 +200,18 @@ class KeepDataset(MemoryDataset):
         pass
 
 
-def run_kpis(world: dict, params: dict) -> dict:
-    """Run the kpis pipeline with SequentialRunner on in-memory canonical tables."""
+def run_kpis(world: dict, params: dict, given: dict | None = None) -> dict:
+    """Run the kpis pipeline with SequentialRunner on in-memory canonical tables.
+
+    `given` maps intermediate datasets to frames that replace the nodes producing them (e.g. a
+    hand-made creator_authenticity / account_authenticity with a flagged creator)."""
     catalog = DataCatalog()
-    for name, frame in world.items():
+    for name, frame in {**world, **(given or {})}.items():
         catalog[name] = frame
     catalog["params:kpis"] = params
     pipeline = create_pipeline()
+    if given:
+        pipeline = Pipeline([n for n in pipeline.nodes if not set(n.outputs) & set(given)])
     for name in pipeline.all_outputs():
         catalog[name] = KeepDataset()
     SequentialRunner().run(pipeline, catalog)

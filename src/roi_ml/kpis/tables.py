@@ -32,7 +32,7 @@ MEASURES = [
     "n_posts", "impressions", "reach_reported", "reach", "reach_estimated", "views", "likes",
     "comments", "shares", "saves", "engagements", "engagements_authentic", "link_clicks",
     "followers_at_publish", "_eng_reached", "_eng_auth_reached", "_reach_pos", "_clicks_reached",
-    "_eng_followed", "_followers_pos", "_impressions_pos", "_eng_impressed",
+    "_eng_followed", "_eng_auth_followed", "_followers_pos", "_impressions_pos", "_eng_impressed",
     "link_sessions", "click_conversions",
     # EMV sits beside attributed revenue, never instead of it
     "orders", "attributed_revenue_usd", "emv_usd", "new_customers",
@@ -126,6 +126,7 @@ def build_measures(post_totals: pd.DataFrame, daily: pd.DataFrame, frequency: fl
         "_reach_pos": day_reach.where(post_reach_pos, 0.0),
         "_clicks_reached": d["link_clicks"].where(post_reach_pos, 0.0),
         "_eng_followed": eng.where(post_fol_pos, 0.0),
+        "_eng_auth_followed": (eng * factor).where(post_fol_pos, 0.0),
         "_eng_impressed": eng.where(post_imp_pos, 0.0),
         "_impressions_pos": d["impressions"].where(post_imp_pos, 0.0),
         "emv_usd": emv,
@@ -251,6 +252,8 @@ def add_ratio_kpis(t: pd.DataFrame, site: Mapping[str, float]) -> pd.DataFrame:
                                                                         t["_reach_pos"])
     t["engagement_rate_by_followers"] = f.engagement_rate_by_followers(t["_eng_followed"],
                                                                       t["_followers_pos"])
+    t["engagement_rate_by_followers_authentic"] = f.engagement_rate_by_followers(
+        t["_eng_auth_followed"], t["_followers_pos"])
     t["engagement_rate_by_impressions"] = f.engagement_rate_by_impressions(t["_eng_impressed"],
                                                                           t["_impressions_pos"])
     t["avg_engagements_per_post"] = f.average_engagements_per_post(t["engagements"], t["n_posts"])
@@ -272,6 +275,7 @@ def add_ratio_kpis(t: pd.DataFrame, site: Mapping[str, float]) -> pd.DataFrame:
     t["clv_to_cpa"] = f.clv_to_cpa(t["clv_usd"], t["cost_per_acquisition_usd"])
     t["cpm_usd"] = f.cpm(t["cost_usd"], t["impressions"])
     t["cpe_usd"] = f.cpe(t["cost_usd"], t["engagements"])
+    t["cpe_authentic_usd"] = f.cpe(t["cost_usd"], t["engagements_authentic"])
     t["positive_comment_share"] = f.positive_comment_share(t["comments_positive"],
                                                            t["comments_labelled"])
     t["response_rate_24h"] = f.response_rate_24h(t["comments_replied_24h"], t["comments_exported"])
