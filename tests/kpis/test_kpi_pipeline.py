@@ -146,3 +146,15 @@ def test_daily_series(out):
     assert (d["impressions"] >= 0).all()
     cd = out["kpi_campaign_daily"]
     assert set(cd["campaign_id"]) == {"CMP1"}
+
+
+def test_authenticity_signals_do_not_reuse_kpi_names(out):
+    """Signal columns are log-scale, format-adjusted: named signal_*, never like a KPI."""
+    acc = out["account_authenticity"]
+    assert {"signal_log_er_by_reach", "signal_log_er_by_followers",
+            "signal_log_reach_by_followers"} <= set(acc.columns)
+    kpi_names = {"engagement_rate_by_reach", "engagement_rate_by_followers", "reach_by_followers"}
+    for frame in ("account_authenticity", "creator_authenticity"):
+        cols = set(out[frame].columns)
+        assert not {c for c in cols if c in kpi_names or c.removeprefix("z_") in kpi_names
+                    or c.removeprefix("norm_") in kpi_names}, frame

@@ -9,8 +9,8 @@ Two steps, both usable outside Kedro:
    | signal | suspicious when | what it catches |
    |---|---|---|
    | follower_jump | high | overnight follower jumps the account's own growth trend does not explain |
-   | engagement_rate_by_followers | low | followers that never engage (bought followers) |
-   | engagement_rate_by_reach | high | engagement out of line with the people reached |
+   | signal_log_er_by_followers | low | followers that never engage (bought followers) |
+   | signal_log_er_by_reach | high | engagement out of line with the people reached |
    | like_comment_ratio | high or low | bought likes (high), pod / bot comments (low) |
    | day0_like_excess | high | likes arriving on day 0 beyond the post's own day-0 share of impressions |
    | fast_comment_share | high | comments within minutes of posting |
@@ -52,9 +52,9 @@ class Signal:
 
 SIGNALS: tuple[Signal, ...] = (
     Signal("follower_jump", "high", "unexplained follower jump", "excess"),
-    Signal("engagement_rate_by_followers", "low", "engagement rate by followers", "log"),
-    Signal("reach_by_followers", "low", "reach per follower", "log"),
-    Signal("engagement_rate_by_reach", "high", "engagement rate by reach", "log"),
+    Signal("signal_log_er_by_followers", "low", "engagement rate by followers", "log"),
+    Signal("signal_log_reach_by_followers", "low", "reach per follower", "log"),
+    Signal("signal_log_er_by_reach", "high", "engagement rate by reach", "log"),
     Signal("like_comment_ratio", "both", "like:comment ratio", "log"),
     Signal("day0_like_excess", "high",
            "share of likes on day 0 minus the post's day-0 share of impressions", "excess"),
@@ -185,9 +185,9 @@ def account_signals(post_totals: pd.DataFrame, follower_obs: pd.DataFrame,
     # value moves from post to post (its noise shrinks with the number of posts)
     fol = p["fol_w"].where(p["fol_w"] > 0)
     per_post = pd.DataFrame({
-        "reach_by_followers": np.log(p["reach_fmt"].where(p["reach_fmt"] > 0) / fol),
-        "engagement_rate_by_followers": np.log((p["eng_fmt"] + 0.5) / fol),
-        "engagement_rate_by_reach": np.log((p["engagements"] + 0.5) / p["reach"].where(p["reach"] > 0)),
+        "signal_log_reach_by_followers": np.log(p["reach_fmt"].where(p["reach_fmt"] > 0) / fol),
+        "signal_log_er_by_followers": np.log((p["eng_fmt"] + 0.5) / fol),
+        "signal_log_er_by_reach": np.log((p["engagements"] + 0.5) / p["reach"].where(p["reach"] > 0)),
         "like_comment_ratio": np.log((p["likes"] + 0.5) / (p["comments"] + 0.5)),
     })
     post_sd = per_post.groupby([p["creator_id"], p["platform"]]).std(ddof=1).add_prefix("post_sd_")
@@ -200,11 +200,11 @@ def account_signals(post_totals: pd.DataFrame, follower_obs: pd.DataFrame,
     ).reset_index()
     acc = acc.merge(post_sd.reset_index(), on=["creator_id", "platform"], how="left")
     acc["tier"] = acc["creator_id"].map(creators.set_index("creator_id")["tier"]).astype("string")
-    acc["engagement_rate_by_reach"] = np.log(
+    acc["signal_log_er_by_reach"] = np.log(
         (acc["n_engagements"] + 0.5) / acc["reach"].where(acc["reach"] > 0))
-    acc["engagement_rate_by_followers"] = np.log(
+    acc["signal_log_er_by_followers"] = np.log(
         (acc["engagements_fmt"] + 0.5) / acc["followers"].where(acc["followers"] > 0))
-    acc["reach_by_followers"] = np.log(
+    acc["signal_log_reach_by_followers"] = np.log(
         acc["reach_fmt"].where(acc["reach_fmt"] > 0) / acc["followers"].where(acc["followers"] > 0))
     acc["like_comment_ratio"] = np.log((acc["n_likes"] + 0.5) / (acc["n_comments"] + 0.5))
     acc["day0_like_excess"] = (acc["likes_day0"] / acc["n_likes"].where(acc["n_likes"] > 0)
@@ -331,9 +331,9 @@ class AuthenticityScorer:
         if name == "like_comment_ratio":
             return (1.0 / (acc["n_likes"] + 0.5) + 1.0 / (acc["n_comments"] + 0.5)
                     + self._post_var(acc, name))
-        if name == "reach_by_followers":
+        if name == "signal_log_reach_by_followers":
             return self._post_var(acc, name)
-        if name in ("engagement_rate_by_reach", "engagement_rate_by_followers"):
+        if name in ("signal_log_er_by_reach", "signal_log_er_by_followers"):
             return 1.0 / (acc["n_engagements"] + 0.5) + self._post_var(acc, name)
         if name == "day0_like_excess":
             share0 = (acc["impressions_day0"] / acc["impressions"]).clip(0.01, 0.99)
@@ -528,8 +528,8 @@ def authentic_engagement_factor(acc: pd.DataFrame, flagged: pd.Series) -> pd.Dat
     creators, 1 otherwise.
     """
     a = acc[["creator_id", "platform"]].copy()
-    er = np.exp(acc["engagement_rate_by_reach"])
-    norm = np.exp(acc.get("norm_engagement_rate_by_reach", acc["engagement_rate_by_reach"]))
+    er = np.exp(acc["signal_log_er_by_reach"])
+    norm = np.exp(acc.get("norm_signal_log_er_by_reach", acc["signal_log_er_by_reach"]))
     f_er = (norm / er).clip(upper=1.0).fillna(1.0)
     fast = acc["fast_comment_share"].fillna(0.0)
     fast_norm = acc.get("norm_fast_comment_share", pd.Series(0.0, index=acc.index)).fillna(0.0)
@@ -540,8 +540,8 @@ def authentic_engagement_factor(acc: pd.DataFrame, flagged: pd.Series) -> pd.Dat
     a["engagement_authentic_factor"] = np.where(is_flagged, (f_er * f_comments).clip(0.0, 1.0), 1.0)
     # bought followers are no audience: a flagged account reaching fewer of its followers than
     # its peers has an authentic audience of about followers × (its rate / the peer rate)
-    rbf = acc.get("reach_by_followers", pd.Series(np.nan, index=acc.index))
-    rbf_norm = acc.get("norm_reach_by_followers", rbf)
+    rbf = acc.get("signal_log_reach_by_followers", pd.Series(np.nan, index=acc.index))
+    rbf_norm = acc.get("norm_signal_log_reach_by_followers", rbf)
     f_aud = np.exp(rbf - rbf_norm).clip(upper=1.0).fillna(1.0)
     a["audience_authentic_factor"] = np.where(is_flagged, f_aud, 1.0)
     return a
