@@ -138,3 +138,18 @@ def test_generic_comments_and_median_polish(kpi_params):
     rows = pd.Series(["a", "a", "b", "b"])
     cols = pd.Series(["x", "y", "x", "y"])
     assert median_polish(v, rows, cols).tolist() == pytest.approx([1.0, 2.0, 3.0, 4.0])
+
+
+def test_scorer_code_defaults_equal_conf(base_kpi_params):
+    """No second set of thresholds hides in code: every scalar default is conf's value."""
+    import dataclasses
+
+    from roi_ml.kpis.authenticity import AuthenticityScorer
+
+    conf = base_kpi_params["authenticity"]
+    for fld in dataclasses.fields(AuthenticityScorer):
+        if fld.default is dataclasses.MISSING or fld.name == "signals":
+            continue
+        assert fld.name in conf, fld.name
+        assert float(fld.default) == pytest.approx(float(conf[fld.name])), fld.name
+    assert AuthenticityScorer.from_params(conf).min_creators_for_forest == conf["min_creators_for_forest"]

@@ -279,10 +279,17 @@ class AuthenticityScorer:
     attributes ending in `_` (peer norms and scales per signal, the fitted forest).
     """
 
+    # defaults equal conf/base/parameters_kpis.yml (`kpis.authenticity`), where each is explained
     min_peers: int = 8
     min_scale: Mapping[str, float] = field(default_factory=dict)
+    default_min_scale: float = 0.05
     count_evidence_cap: int = 60
     min_peer_rate: Mapping[str, float] = field(default_factory=dict)
+    default_min_peer_rate: float = 0.01
+    min_comments_for_peer_rate: int = 5
+    trend_prior_days: float = 7.0
+    min_trend_spread: float = 1e-5
+    min_creators_for_forest: int = 10
     z_cap: float = 8.0
     signal_families: Mapping[str, Sequence[str]] = field(default_factory=dict)
     single_signal_weight: float = 0.8
@@ -291,8 +298,8 @@ class AuthenticityScorer:
     forest_weight: float = 0.25
     forest_trees: int = 300
     random_state: int = 0
-    flag_below_score: float = 60.0
-    reason_min_z: float = 3.0
+    flag_below_score: float = 62.0
+    reason_min_z: float = 2.0
     max_reasons: int = 3
     jump_noise: float = 0.02
     signals: tuple[str, ...] = SIGNAL_NAMES
@@ -346,7 +353,7 @@ class AuthenticityScorer:
         resid = x - norm
         var = self._sampling_var(acc, name, norm)
         s2 = max(_mad(resid) ** 2 - float(var[x.notna()].median() if x.notna().any() else 0.0),
-                 float(self.min_scale.get(name, 0.05)) ** 2)
+                 float(self.min_scale.get(name, self.default_min_scale)) ** 2)
         z = resid / np.sqrt(s2 + var)
         return z, norm
 
@@ -357,12 +364,12 @@ class AuthenticityScorer:
         k = acc[counts].astype(float)
         rate = acc[name]
         cell = acc["tier"].astype(str) + "|" + acc["platform"].astype(str)
-        enough = n >= 5
+        enough = n >= self.min_comments_for_peer_rate
         cell_rate = rate.where(enough).groupby(cell).transform("median")
         cell_n = enough.groupby(cell).transform("sum")
         all_rate = float(rate.where(enough).median()) if enough.any() else 0.0
         p0 = cell_rate.where(cell_n >= self.min_peers, all_rate).fillna(all_rate)
-        p0 = p0.clip(lower=float(self.min_peer_rate.get(name, 0.01)), upper=0.99)
+        p0 = p0.clip(lower=float(self.min_peer_rate.get(name, self.default_min_peer_rate)), upper=0.99)
         # cap the evidence of one account (honest accounts differ more than binomial noise)
         scale = np.minimum(1.0, self.count_evidence_cap / n.where(n > 0))
         n_eff, k_eff = (n * scale).round(), (k * scale).round()
@@ -377,13 +384,13 @@ class AuthenticityScorer:
         trends = acc["trend_per_day"]
         has = acc["trend_days"].fillna(0) > 0
         peer_trend = float(trends[has].median()) if has.any() else 0.0
-        peer_sd = max(_mad(trends[has]) if has.sum() >= 3 else 0.0, 1e-5)
+        peer_sd = max(_mad(trends[has]) if has.sum() >= 3 else 0.0, self.min_trend_spread)
         recomputed = _largest_excess(acc.assign(trend_per_day=acc["trend_per_day"].where(has)),
                                      peer_trend)
         for c in recomputed.columns:
             acc[c] = recomputed[c]
         # the trend's uncertainty grows with the gap it is extrapolated over
-        trend_sd = np.where(has, peer_sd * np.sqrt(7.0 / (7.0 + acc["trend_days"].fillna(0))), peer_sd)
+        trend_sd = np.where(has, peer_sd * np.sqrt(self.trend_prior_days / (self.trend_prior_days + acc["trend_days"].fillna(0))), peer_sd)
         sd = np.sqrt(self.jump_noise ** 2 + (trend_sd * acc["jump_gap_days"].fillna(0)) ** 2)
         z = acc["follower_jump"] / sd
         return z, pd.Series(0.0, index=acc.index)
@@ -426,7 +433,7 @@ class AuthenticityScorer:
         pos = cz.clip(lower=0.0).fillna(0.0)
         evidence = self.evidence(pos)
         rule = ((evidence - self.rule_z_floor) / (self.rule_z_full - self.rule_z_floor)).clip(0.0, 1.0)
-        if len(pos) >= 10 and self.forest_weight > 0:
+        if len(pos) >= self.min_creators_for_forest and self.forest_weight > 0:
             forest = IsolationForest(n_estimators=self.forest_trees, random_state=self.random_state)
             forest.fit(pos.to_numpy())
             raw = -forest.score_samples(pos.to_numpy())  # higher = more anomalous

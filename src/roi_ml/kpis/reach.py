@@ -110,7 +110,7 @@ class ReachAssumptions:
     def from_params(cls, params: dict, known_overlaps: pd.Series) -> ReachAssumptions:
         """Unknown overlaps default to the mean of the roster's known ones (else conf)."""
         known = pd.to_numeric(known_overlaps, errors="coerce").dropna()
-        min_known = int(params.get("min_known_overlaps_for_default", 5))
+        min_known = int(params["min_known_overlaps_for_default"])
         default = (float(known.mean()) if len(known) >= min_known
                    else float(params["default_audience_overlap"]))
         lo, hi = params["unknown_overlap_range"]

@@ -19,7 +19,11 @@ from roi_ml.kpis.authenticity import (
     authentic_engagement_factor,
 )
 from roi_ml.kpis.compliance import contract_compliance, detect_disclosure
-from roi_ml.kpis.observed_attribution import click_attributed_leads, creator_attributed_orders
+from roi_ml.kpis.observed_attribution import (
+    ATTRIBUTION_BASIS,
+    click_attributed_leads,
+    creator_attributed_orders,
+)
 from roi_ml.kpis.posts import (
     build_post_totals,
     clean_daily_metrics,
@@ -30,7 +34,6 @@ from roi_ml.kpis.reach import ReachAssumptions, deduplicated_reach
 from roi_ml.kpis.sentiment import MODEL_NAME, score_texts
 
 log = logging.getLogger(__name__)
-REFUNDED = ("refunded",)
 
 
 def _utc_day(ts: pd.Series) -> pd.Series:
@@ -196,7 +199,7 @@ def _site(orders: pd.DataFrame, as_of: pd.Timestamp, params: dict) -> dict[str, 
 def _emv_columns(frame: pd.DataFrame, params: dict) -> pd.DataFrame:
     frame["emv_rate_card_version"] = pd.array([str(params["emv"]["rate_card_version"])] * len(frame),
                                               dtype="string")
-    frame["attribution_basis"] = pd.array(["click_or_code"] * len(frame), dtype="string")
+    frame["attribution_basis"] = pd.array([ATTRIBUTION_BASIS] * len(frame), dtype="string")
     return frame
 
 
