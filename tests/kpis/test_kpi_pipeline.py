@@ -83,6 +83,9 @@ def test_campaign_kpis_by_hand(out):
     assert c["reach_deduplicated_low"] <= c["reach_deduplicated"] <= c["reach_deduplicated_high"]
     assert c["frequency"] == pytest.approx(7300 / expected)
     assert c["emv_usd"] > 0 and isinstance(c["emv_rate_card_version"], str)
+    # EMV, default rate card (no YouTube post): likes 190 × 0.30 + comments 14 × 0.50 +
+    # shares 12 × 0.50 + saves 5 × 0.40 + clicks 80 × 1.00 + 7,300 impressions × 0.05 / 1,000
+    assert c["emv_usd"] == pytest.approx(57 + 7 + 6 + 2 + 80 + 0.365)
 
 
 def test_campaign_with_no_posts(out):
@@ -95,7 +98,12 @@ def test_campaign_with_no_posts(out):
     assert c["campaign_delivery_rate_status"] == "in_progress"
     assert c["on_time_launch_rate"] == 0.0                   # CT4 was due 15 March, not launched
     assert c["share_of_voice"] == pytest.approx(0.2)         # 25 March: 2 of 10
-    assert c["brand_lift_missing_reason"] is pd.NA or pd.isna(c["brand_recall_lift"])
+    # no survey rows at all: lifts missing with a reason, status no_data
+    assert pd.isna(c["brand_recall_lift"]) and pd.isna(c["brand_sentiment_shift"])
+    assert c["brand_lift_missing_reason"] == "no survey for this campaign"
+    assert c["brand_recall_lift_status"] == "no_data"
+    cmp1 = out["kpi_campaign"].set_index("campaign_id").loc["CMP1"]
+    assert pd.isna(cmp1["brand_lift_missing_reason"])           # both waves present
 
 
 def test_post_level_bad_inputs(out):

@@ -466,6 +466,9 @@ def daily_mention_shares(mentions: pd.DataFrame) -> pd.DataFrame:
     }).reset_index()
 
 
+NO_SURVEY = "no survey for this campaign"
+
+
 def brand_lift(surveys: pd.DataFrame) -> pd.DataFrame:
     """Per campaign: aware and favorable shares of the pre and post waves, brand recall lift
     and brand sentiment shift (relative); missing with a reason when a wave is missing."""

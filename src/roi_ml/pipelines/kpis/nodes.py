@@ -397,6 +397,8 @@ def build_kpi_campaign(kpi_measures: pd.DataFrame, kpi_post_totals: pd.DataFrame
     windows["end"] = windows["end"].where(windows["end"] <= kpi_as_of, kpi_as_of)
     k = k.merge(t.mention_shares(mentions, windows, "campaign_id"), on=keys, how="left")
     k = k.merge(t.brand_lift(surveys), on=keys, how="left")
+    k["brand_lift_missing_reason"] = k["brand_lift_missing_reason"].astype("string").mask(
+        ~k["campaign_id"].isin(surveys["campaign_id"]), t.NO_SURVEY)
     lag = pd.Timedelta(days=int(params["audience_growth"]["days_after_campaign"]))
     gw = contracts[["creator_id", "campaign_id"]].drop_duplicates().merge(
         campaigns[["campaign_id", "start_date", "end_date"]], on="campaign_id")
