@@ -59,6 +59,14 @@ def test_worked_example_campaign():
     assert row["reach_reported_sum"] == 220.0
     assert row["reach_deduplicated"] == pytest.approx(192.8125)
     assert row["reach_deduplicated_low"] < row["reach_deduplicated"] <= row["reach_deduplicated_high"]
+    # interval ends by hand. High: random duplication, A's overlap is known (0.5), no bought
+    # followers, reach reported → the point, 192.8125. Low: a core of 20 % of each audience
+    # reached twice as often: an Instagram post (ρ = 0.25) reaches 0.5 of the core and
+    # (0.25 − 0.2 × 0.5) / 0.8 = 0.1875 of the rest, so q = 0.2 × 0.5² + 0.8 × 0.8125² =
+    # 0.578125 → 84.375 people; single posts are unchanged (TikTok 20, YouTube 100).
+    # Shared: 50 × 0.421875 × 0.2 = 4.21875 → A 100.15625; campaign 1,000 × (1 − 0.89984375 × 0.9)
+    assert row["reach_deduplicated_high"] == pytest.approx(192.8125)
+    assert row["reach_deduplicated_low"] == pytest.approx(190.140625)
 
 
 def test_interval_spans_unknown_overlap_and_audience_size():
