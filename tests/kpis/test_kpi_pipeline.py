@@ -154,6 +154,13 @@ def test_daily_series(out):
     assert (d["impressions"] >= 0).all()
     cd = out["kpi_campaign_daily"]
     assert set(cd["campaign_id"]) == {"CMP1"}
+    day = cd.set_index(["campaign_id", "date"]).loc[("CMP1", pd.Timestamp("2026-03-02"))]
+    # P1's first day: 70 engagements and 20 clicks of 1,000 reached; C1 positive, C2 neutral
+    assert day["engagement_rate_by_reach"] == pytest.approx(0.07)
+    assert day["engagement_rate_by_reach_status"] == "on_target"
+    assert day["click_through_rate_status"] == "on_target"            # 2 %: bound inclusive
+    assert day["positive_comment_share"] == 0.5
+    assert day["positive_comment_share_status"] == "below_target"
 
 
 def test_authenticity_signals_do_not_reuse_kpi_names(out):

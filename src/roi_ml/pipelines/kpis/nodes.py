@@ -447,6 +447,10 @@ def build_kpi_platform(kpi_measures: pd.DataFrame, kpi_post_totals: pd.DataFrame
     return _order(t.drop_helpers(_emv_columns(k, params)), keys)
 
 
+DAILY_CAMPAIGN_STATUS_KPIS = ["engagement_rate_by_reach", "click_through_rate",
+                              "positive_comment_share"]
+
+
 def build_kpi_daily(kpi_measures: pd.DataFrame, mentions: pd.DataFrame, orders: pd.DataFrame,
                     kpi_as_of: pd.Timestamp, params: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Daily KPI time series for trend charts: (brand-wide per day, per campaign and day).
@@ -468,6 +472,8 @@ def build_kpi_daily(kpi_measures: pd.DataFrame, mentions: pd.DataFrame, orders: 
                                                       if s not in ("conversion_rate", "roas", "cpm_usd")]
                            + ["share_of_voice", "share_of_conversation"])
     by_campaign = t.add_ratio_kpis(t.aggregate(kpi_measures, ["campaign_id", "date"]), site)
+    # the statuses that mean something for one day of one campaign
+    by_campaign = t.add_statuses(by_campaign, params["targets"], DAILY_CAMPAIGN_STATUS_KPIS)
     return (t.drop_helpers(_emv_columns(daily, params)),
             _order(t.drop_helpers(_emv_columns(by_campaign, params)), ["campaign_id", "date"]))
 
