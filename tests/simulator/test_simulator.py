@@ -177,3 +177,13 @@ def test_hostile_and_missing_disclosure_captions_exist(small_world):
     disclosed = caps.str.contains(r"#ad|#sponsored|paid partnership|\(ad\)|#advertisement", case=False)
     assert 0.85 < disclosed.mean() < 1.0
     assert len(tracker) > 50
+
+
+def test_simulating_again_replaces_the_previous_world(tmp_path):
+    """A smaller world written over a bigger one leaves none of the bigger one's GA4 months."""
+    simulate("small", seed=1, raw_dir=tmp_path / "raw", truth_dir=tmp_path / "truth")
+    simulate("tiny", seed=1, raw_dir=tmp_path / "raw", truth_dir=tmp_path / "truth")
+    fresh = simulate("tiny", seed=1, raw_dir=tmp_path / "raw2", truth_dir=tmp_path / "truth2")
+    assert sorted(p.name for p in (tmp_path / "raw/ga4_events").iterdir()) == \
+        sorted(p.name for p in (tmp_path / "raw2/ga4_events").iterdir())
+    assert fresh.counts["ga4_files"] == len(list((tmp_path / "raw/ga4_events").iterdir()))

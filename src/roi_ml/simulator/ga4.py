@@ -99,6 +99,8 @@ def write_ga4(rng: np.random.Generator, sessions: pd.DataFrame, user_ids: np.nda
     Returns counts for the summary.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
+    for old in out_dir.glob("events_*.parquet"):  # a previous world's months must not linger
+        old.unlink()
     s = sessions[(sessions["t"] < window_days)].copy()
     # Blocked browsers (ad blockers, no consent) send nothing to GA4.
     s = s[~blocked[s["user"].to_numpy()]]
