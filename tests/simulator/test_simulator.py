@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from roi_ml.simulator import simulate
+from roi_ml.simulator.config import WorldParams
 from roi_ml.simulator.curves import hill
 
 
@@ -43,7 +44,8 @@ def test_contract_expectations_follow_the_documented_curve(small_world):
     cr = pd.read_csv(truth / "creator_truth.csv").set_index("creator_id")
     camp = pd.read_csv(small_world["raw"] / "campaigns.csv").set_index("campaign_id")
     ct = ct[ct["campaign_id"].isin(camp.index) & (ct["deliverables_delivered"] > 0)]
-    obj = np.where(camp.loc[ct["campaign_id"], "objective"].to_numpy() == "awareness", 0.6, 1.0)
+    obj = np.where(camp.loc[ct["campaign_id"], "objective"].to_numpy() == "awareness",
+                   WorldParams().awareness_objective_multiplier, 1.0)
     c = cr.loc[ct["creator_id"]]
     vmax = c["hill_vmax"].to_numpy() * (1 + c["familiarity_growth"].to_numpy()) ** (ct["campaign_seq"].to_numpy() - 1) * obj
     expected = hill(ct["curve_spend_usd"].to_numpy(), vmax, c["hill_ec50_usd"].to_numpy(), c["hill_slope"].to_numpy())

@@ -113,7 +113,8 @@ def simulate(size: str = "small", seed: int = 42, raw_dir: str | Path = "data/01
     # that all conversions are `conversion_rate_per_session` of sessions.
     caused_per_day = float(posts.loc[posts["t_publish"] < window_days, "expected_conversions"].sum()) / window_days
     other_per_day = caused_per_day * (1 - p.creator_conversion_share) / p.creator_conversion_share
-    base_conv_per_day = other_per_day / (1 + p.email_caused_share + p.paid_social_caused_share + 0.12)
+    base_conv_per_day = other_per_day / (1 + p.email_caused_share + p.paid_social_caused_share
+                                        + p.repeat_share_of_base_for_calibration)
     sessions_per_day = (caused_per_day + other_per_day) / p.conversion_rate_per_session
     sessions, conv, clicks, users = traffic.simulate_traffic(
         rng, p, horizon, start_utc, base_conv_per_day, sessions_per_day, posts, creators, eng,
@@ -140,15 +141,15 @@ def simulate(size: str = "small", seed: int = 42, raw_dir: str | Path = "data/01
     n = len(conv)
     subtotal = p.site_aov_usd * rng.lognormal(-p.aov_sigma**2 / 2, p.aov_sigma, n) * aov_mult
     has_code = conv["code_creator_idx"].to_numpy() >= 0
-    discount = np.where(has_code, 0.15 * subtotal, 0.0)
-    shipping = np.where(subtotal >= 75, 0.0, 6.95)
-    tax = 0.07 * (subtotal - discount)
+    discount = np.where(has_code, p.code_discount_share * subtotal, 0.0)
+    shipping = np.where(subtotal >= p.free_shipping_threshold_usd, 0.0, p.shipping_fee_usd)
+    tax = p.tax_rate * (subtotal - discount)
     total = subtotal - discount + shipping + tax
     cur_names = [c for c, _ in p.currency_mix]
     currency = rng.choice(cur_names, size=n, p=[w for _, w in p.currency_mix])
     fx = dict(p.fx_to_usd)
     rate = np.array([fx[c] for c in currency])
-    refunded = rng.random(n) < 0.02
+    refunded = rng.random(n) < p.refund_share
     conv["currency"] = currency
     conv["subtotal_local"] = np.round(subtotal / rate, 2)
     conv["discount_local"] = np.round(discount / rate, 2)
@@ -376,9 +377,10 @@ def simulate(size: str = "small", seed: int = 42, raw_dir: str | Path = "data/01
             continue
         a0 = float(rng.uniform(0.18, 0.35))
         share = r.true_unique_reach / r.universe
-        a1 = min(0.95, a0 * (1 + 1.6 * share / (share + 0.05)) * rng.uniform(0.9, 1.1))
+        a1 = min(0.95, a0 * (1 + p.survey_awareness_lift * share / (share + 0.05))
+                 * rng.uniform(0.9, 1.1))
         f0 = float(rng.uniform(0.35, 0.55))
-        f1 = min(0.95, f0 * (1 + 0.4 * share / (share + 0.05)))
+        f1 = min(0.95, f0 * (1 + p.survey_favorability_lift * share / (share + 0.05)))
         lift_rows.append({"campaign_id": r.campaign_id, "true_awareness_pre": a0, "true_awareness_post": a1,
                           "true_favorable_pre": f0, "true_favorable_post": f1})
         for wave, a, f, d in (("pre", a0, f0, cmp["start_date"] - pd.Timedelta(days=7)),

@@ -69,9 +69,9 @@ def post_engagement(rng: np.random.Generator, p: WorldParams, posts: pd.DataFram
     auth = pf.loc[key, "authentic_followers"].to_numpy().astype(float)
     reach_rate = np.asarray(p.reach_rate_by_tier)[tier] * rng.lognormal(0, 0.35, n)
     fmt = posts["format"].to_numpy()
-    reach_rate = reach_rate * np.where(fmt == "story", 0.45, 1.0)
-    viral = rng.random(n) < 0.02
-    reach_rate = reach_rate * np.where(viral, rng.uniform(3, 8, n), 1.0)
+    reach_rate = reach_rate * np.where(fmt == "story", p.story_reach_multiplier, 1.0)
+    viral = rng.random(n) < p.viral_post_share
+    reach_rate = reach_rate * np.where(viral, rng.uniform(*p.viral_reach_multiplier, n), 1.0)
     reach = np.maximum(1.0, auth * np.minimum(reach_rate, 2.5))
     freq = rng.uniform(1.15, 1.6, n)
     impressions = reach * freq

@@ -93,9 +93,10 @@ def make_creators(rng: np.random.Generator, size: SizeSpec, p: WorldParams) -> p
             "primary_platform": primary[i],
             "platforms": plats,
             "platform_overlap": overlap,
-            "overlap_known": bool(rng.random() < 0.45),
+            "overlap_known": bool(rng.random() < p.overlap_known_share),
             "format_strength": strengths,
-            "audience_peak_hour": int(np.clip(np.round(rng.normal(19.5, 2.5)), 6, 23)),
+            "audience_peak_hour": int(np.clip(np.round(rng.normal(p.audience_peak_hour_mean,
+                                                                  p.audience_peak_hour_sd)), 6, 23)),
             "is_inauthentic": bool(is_fake[i]),
             "inauthentic_type": fake_type[i] or None,
             "is_deal_creator": bool(is_deal[i]),
@@ -132,9 +133,9 @@ def make_creators(rng: np.random.Generator, size: SizeSpec, p: WorldParams) -> p
     # Fee per deliverable from displayed followers (bought followers overcharge).
     cpm_like = rng.lognormal(np.log(p.fee_cpm_usd), 0.35, n)
     creators["fee_per_deliverable_usd"] = np.maximum(
-        100.0, disp_max * np.asarray(p.reach_rate_by_tier)[creators["tier_idx"]] * cpm_like / 1000
-        * 4.0).round(-1)
-    typical_spend = creators["fee_per_deliverable_usd"].to_numpy() * 2.5
+        p.fee_floor_usd, disp_max * np.asarray(p.reach_rate_by_tier)[creators["tier_idx"]] * cpm_like
+        / 1000 * p.fee_reach_multiplier).round(-1)
+    typical_spend = creators["fee_per_deliverable_usd"].to_numpy() * p.typical_spend_fee_multiple
     # Hill curve: caused conversions per contract against creator spend (fees + product).
     slope = rng.uniform(*p.hill_slope_range, n)
     ec50 = typical_spend * rng.uniform(*p.ec50_to_typical_spend, n)
@@ -158,13 +159,13 @@ def make_campaigns(rng: np.random.Generator, size: SizeSpec, p: WorldParams,
     """Campaigns spread over the window; the last ones run on past the window end."""
     n = size.n_campaigns
     span = (window_end - start).days
-    duration = rng.integers(21, 57, n)
+    duration = rng.integers(p.campaign_duration_days[0], p.campaign_duration_days[1] + 1, n)
     if n == 1:
         starts = np.array([span // 4])
     else:
         starts = np.linspace(7, span - 20, n).astype(int) + rng.integers(-6, 7, n)
     starts = np.clip(starts, 0, span - 14)
-    objective = np.where(rng.random(n) < 0.35, "awareness", "conversion")
+    objective = np.where(rng.random(n) < p.awareness_campaign_share, "awareness", "conversion")
     rows = []
     for i in range(n):
         s = start + pd.Timedelta(days=int(starts[i]))
@@ -193,7 +194,7 @@ def make_contracts(rng: np.random.Generator, size: SizeSpec, p: WorldParams,
     for _, camp in campaigns.iterrows():
         k = int(min(n_cr, max(3, rng.poisson(size.creators_per_campaign))))
         # Renewal: creators who worked with the brand before are more likely to be picked.
-        w = 1.0 + 2.5 * (used_count > 0) + rng.random(n_cr) * 0.5
+        w = 1.0 + p.renewal_weight * (used_count > 0) + rng.random(n_cr) * 0.5
         chosen = rng.choice(n_cr, size=k, replace=False, p=w / w.sum())
         for c in chosen:
             cr = creators.iloc[c]
@@ -204,8 +205,8 @@ def make_contracts(rng: np.random.Generator, size: SizeSpec, p: WorldParams,
             fee = round(float(fee_rate * committed), 2)
             product = round(float(rng.choice([0, 20, 40, 80, 150]) * rng.uniform(0.8, 1.2)), 2)
             overhead = round(float(40 + 0.08 * fee), 2)
-            delivered = committed if rng.random() < 0.9 else int(rng.integers(max(committed - 1, 0),
-                                                                              committed + 1))
+            delivered = (committed if rng.random() < p.full_delivery_share
+                         else int(rng.integers(max(committed - 1, 0), committed + 1)))
             rows.append({
                 "contract_idx": cid,
                 "contract_id": f"CT{cid + 1:05d}",
@@ -249,11 +250,13 @@ def make_posts(rng: np.random.Generator, p: WorldParams, creators: pd.DataFrame,
         cmp = camp.loc[ct["campaign_idx"]]
         days = (cmp["end_date"] - cmp["start_date"]).days + 1
         planned_launch = cmp["start_date"] + pd.Timedelta(days=int(rng.integers(0, max(1, days // 3))))
-        late = rng.random() < 0.08
-        launch = planned_launch + pd.Timedelta(days=int(rng.integers(1, 6)) if late else 0)
+        late = rng.random() < p.late_launch_share
+        launch = planned_launch + pd.Timedelta(days=int(rng.integers(p.late_launch_delay_days[0],
+                                                                    p.late_launch_delay_days[1] + 1))
+                                               if late else 0)
         n_del = int(ct["deliverables_planned_delivered"])
         submitted = planned_launch - pd.Timedelta(hours=float(rng.uniform(48, 240)))
-        approval_h = float(rng.lognormal(np.log(16), 0.7))
+        approval_h = float(rng.lognormal(np.log(p.approval_hours_median), p.approval_hours_sigma))
         approved = submitted + pd.Timedelta(hours=approval_h)
         on_time = 0
         plats = plat_by_creator[ct["creator_idx"]]
