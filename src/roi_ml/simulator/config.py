@@ -134,4 +134,37 @@ class WorldParams:
     # --- own brand and competitors for share of voice
     competitors: tuple[str, ...] = ("Lumina", "Verdana Co", "Northpeak")
     brand: str = "Aurora"
+    # --- formerly hard-coded world numbers (world.py, __init__.py, behaviour.py); same values
+    # creators
+    audience_peak_hour_mean: float = 19.5  # audience peak hour ~ N(mean, sd), clipped to 6–23
+    audience_peak_hour_sd: float = 2.5
+    overlap_known_share: float = 0.45  # multi-platform creators whose overlap the roster knows
+    fee_reach_multiplier: float = 4.0  # fee = fee_cpm × expected reach / 1000 × this
+    fee_floor_usd: float = 100.0  # no creator charges less per deliverable
+    typical_spend_fee_multiple: float = 2.5  # typical contract spend = this × fee per deliverable
+    # campaigns and contracts
+    campaign_duration_days: tuple[int, int] = (21, 56)  # inclusive range, uniform
+    awareness_campaign_share: float = 0.35
+    renewal_weight: float = 2.5  # added selection weight for creators the brand used before
+    full_delivery_share: float = 0.9  # contracts delivering every committed deliverable
+    late_launch_share: float = 0.08
+    late_launch_delay_days: tuple[int, int] = (1, 5)  # inclusive range, uniform
+    approval_hours_median: float = 16.0  # asset approval time ~ log-normal(log(median), sigma)
+    approval_hours_sigma: float = 0.7
+    # engagement
+    story_reach_multiplier: float = 0.45
+    viral_post_share: float = 0.02
+    viral_reach_multiplier: tuple[float, float] = (3.0, 8.0)  # uniform
+    # orders
+    code_discount_share: float = 0.15
+    free_shipping_threshold_usd: float = 75.0
+    shipping_fee_usd: float = 6.95
+    tax_rate: float = 0.07
+    refund_share: float = 0.02
+    # Expected repeat purchases as a share of base (baseline-hazard) conversions; only used to
+    # size the baseline: base per day = other per day / (1 + email + paid social + this).
+    repeat_share_of_base_for_calibration: float = 0.12
+    # brand-lift survey: post = pre × (1 + lift × reach share / (reach share + 0.05))
+    survey_awareness_lift: float = 1.6
+    survey_favorability_lift: float = 0.4
     extra: dict = field(default_factory=dict)
