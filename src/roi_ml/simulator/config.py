@@ -167,4 +167,7 @@ class WorldParams:
     # brand-lift survey: post = pre × (1 + lift × reach share / (reach share + 0.05))
     survey_awareness_lift: float = 1.6
     survey_favorability_lift: float = 0.4
+    # --- who gets contracts (added after the first version; see docs/simulator.md change log)
+    inauthentic_contract_weight: float = 3.0  # inflated metrics win deals: fakes are picked 3x as often
+    every_tier_from_creators: int = 50  # rosters this size hold at least one creator of every tier
     extra: dict = field(default_factory=dict)

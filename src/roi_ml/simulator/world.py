@@ -39,6 +39,10 @@ def make_creators(rng: np.random.Generator, size: SizeSpec, p: WorldParams) -> p
     """One row per creator with everything the world needs, truth included."""
     n = size.n_creators
     tier_idx = rng.choice(len(TIERS), size=n, p=np.asarray(p.tier_mix))
+    if n >= p.every_tier_from_creators:  # a roster this size always has a few big accounts
+        for t in range(len(TIERS)):
+            if not (tier_idx == t).any():
+                tier_idx[rng.choice(np.flatnonzero(tier_idx == 0))] = t
     lo = np.asarray(TIER_BOUNDS[:-1], dtype=float)[tier_idx]
     hi = np.asarray(TIER_BOUNDS[1:], dtype=float)[tier_idx]
     lo = np.maximum(lo, 1_500.0)
@@ -195,6 +199,8 @@ def make_contracts(rng: np.random.Generator, size: SizeSpec, p: WorldParams,
         k = int(min(n_cr, max(3, rng.poisson(size.creators_per_campaign))))
         # Renewal: creators who worked with the brand before are more likely to be picked.
         w = 1.0 + p.renewal_weight * (used_count > 0) + rng.random(n_cr) * 0.5
+        # inflated follower counts and engagement win contracts
+        w = w * np.where(creators["is_inauthentic"].to_numpy(), p.inauthentic_contract_weight, 1.0)
         chosen = rng.choice(n_cr, size=k, replace=False, p=w / w.sum())
         for c in chosen:
             cr = creators.iloc[c]
