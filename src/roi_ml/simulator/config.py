@@ -84,7 +84,7 @@ class WorldParams:
     conversion_delay_days: float = 3.0
     long_form_conversion_delay_days: float = 5.0  # long videos are researched before buying
     # --- deal creators and coupon harvesting (baseline buyers who click a deal link or code)
-    deal_intercept_rate: float = 0.01
+    deal_intercept_rate: float = 0.03
     deal_intercept_cap: float = 0.12
     deal_uses_code_share: float = 0.5
     # a harvested buyer had already filled a cart: that session comes 5–40 minutes before the
