@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
@@ -18,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+DATA_LAYERS = ("01_raw", "02_intermediate", "03_primary", "04_feature", "05_model_input",
+               "06_models", "07_model_output", "08_reporting")
 
 
 @dataclass
@@ -67,6 +68,8 @@ def make_project(workdir: Path) -> Path:
     shutil.copy(REPO / "pyproject.toml", workdir / "pyproject.toml")
     if not (workdir / "src").exists():  # Kedro checks the source dir exists; the code is installed
         (workdir / "src").mkdir()
+    for layer in DATA_LAYERS:
+        (workdir / "data" / layer).mkdir(parents=True, exist_ok=True)
     return workdir
 
 
@@ -90,9 +93,7 @@ def bench(size: str, seed: int, pipelines: str | None, workdir: Path, reuse: boo
         s, mb = _run_child(cmd, workdir, env)
         results.append(Measurement("simulate", size, s, mb,
                                    f"roi-ml simulate --size {size} --seed {seed}"))
-    for layer in ("02_intermediate", "03_primary", "04_feature", "05_model_input", "06_models",
-                  "07_model_output", "08_reporting"):
-        (workdir / "data" / layer).mkdir(parents=True, exist_ok=True)
+    make_project(workdir)  # the layer folders again, after a fresh simulation
     cmd = [str(bin_dir / "kedro"), "run"] + (["--pipelines", pipelines] if pipelines else [])
     s, mb = _run_child(cmd, workdir, env)
     results.append(Measurement(f"kedro run {'--pipelines ' + pipelines if pipelines else '(default)'}",

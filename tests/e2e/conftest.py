@@ -7,26 +7,12 @@ its own MLflow SQLite store, so tests never touch the user's data/ or mlflow.db.
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
+from roi_ml.bench import make_project
 from roi_ml.simulator import simulate
-
-REPO = Path(__file__).resolve().parents[2]
-
-
-def make_project(root: Path) -> Path:
-    shutil.copytree(REPO / "conf" / "base", root / "conf" / "base")
-    (root / "conf" / "local").mkdir(parents=True, exist_ok=True)
-    shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
-    if not (root / "src").exists():  # Kedro checks the source dir exists; the code is installed
-        (root / "src").mkdir()
-    for layer in ("01_raw", "02_intermediate", "03_primary", "04_feature", "05_model_input",
-                  "06_models", "07_model_output", "08_reporting"):
-        (root / "data" / layer).mkdir(parents=True, exist_ok=True)
-    return root
 
 
 def run_kedro(root: Path, pipeline_names: list[str] | None = None) -> None:

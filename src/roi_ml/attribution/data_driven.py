@@ -212,7 +212,7 @@ class DataDrivenAttribution:
         creators_by_j = t[t["creator_id"].notna()].groupby("journey_id")["creator_id"].unique()
         # coalition rows: (journey, subset of its creators); journeys with more creators than
         # max_exact_creators are evaluated on {all, none} and split by touch counts.
-        parts, keys = [], []
+        keys = []
         for jid, crs in creators_by_j.items():
             crs = sorted(crs)
             subsets = ([tuple(s) for k in range(len(crs) + 1) for s in combinations(crs, k)]
