@@ -91,7 +91,22 @@ def test_audience_brand_and_operations():
     (20.0, {"max": 25}, "on_target"),
     (float("nan"), {"min": 1}, "no_data"),
     (1.0, None, "not_applicable"),
+    # the spec's strict bounds: CPL "< $25", sentiment "> 70 %" — the bound itself misses
+    (25.0, {"max": 25, "strict": True}, "above_target"),
+    (24.99, {"max": 25, "strict": True}, "on_target"),
+    (25.0 * (1 - 1e-15), {"max": 25, "strict": True}, "above_target"),  # noise is still the bound
+    (0.70, {"min": 0.70, "strict": True}, "below_target"),
+    (0.7001, {"min": 0.70, "strict": True}, "on_target"),
 ])
 def test_target_status(value, target, expected):
     assert f.target_status(value, target) == expected
     assert f.target_status(pd.Series([value]), target).iloc[0] == expected
+
+
+def test_the_spec_strict_targets_are_strict_in_conf(base_kpi_params):
+    t = base_kpi_params["targets"]
+    for name in ("cost_per_lead_usd", "cost_per_acquisition_usd", "cpm_usd", "asset_approval_hours",
+                 "positive_comment_share"):
+        assert t[name].get("strict") is True, name
+    assert f.target_status(23.5, t["asset_approval_hours"]) == "on_target"
+    assert f.target_status(24.0, t["asset_approval_hours"]) == "above_target"  # "< 24 h"

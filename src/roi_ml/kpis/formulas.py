@@ -234,26 +234,36 @@ def target_status(value: pd.Series | float, target: Mapping[str, Any] | None
 
     on_target when min ≤ value ≤ max (bounds inclusive, to within 1e-9 relative, so 0.25
     computed as 0.2499999… is on a 0.25 target), below_target / above_target outside, no_data
-    when the value is missing. A missing target gives not_applicable.
+    when the value is missing. With `strict: true` (the spec's "< $25", "> 70 %") a value on the
+    bound is off target: below_target at the min, above_target at the max. A missing target
+    gives not_applicable.
     """
     lo = target.get("min") if target else None
     hi = target.get("max") if target else None
+    strict = bool(target.get("strict", False)) if target else False
+
+    def below(v):
+        return v <= float(lo) + _bound(lo) if strict else v < float(lo) - _bound(lo)
+
+    def above(v):
+        return v >= float(hi) - _bound(hi) if strict else v > float(hi) + _bound(hi)
+
     if isinstance(value, pd.Series):
         out = pd.Series(NOT_APPLICABLE if not target else ON, index=value.index, dtype="string")
         if not target:
             return out
         v = pd.to_numeric(value, errors="coerce").astype("float64")
         if lo is not None:
-            out = out.mask(v < float(lo) - _bound(lo), BELOW)
+            out = out.mask(below(v), BELOW)
         if hi is not None:
-            out = out.mask(v > float(hi) + _bound(hi), ABOVE)
+            out = out.mask(above(v), ABOVE)
         return out.mask(v.isna(), NO_DATA)
     if not target:
         return NOT_APPLICABLE
     if value is None or pd.isna(value):
         return NO_DATA
-    if lo is not None and value < float(lo) - _bound(lo):
+    if lo is not None and below(value):
         return BELOW
-    if hi is not None and value > float(hi) + _bound(hi):
+    if hi is not None and above(value):
         return ABOVE
     return ON
