@@ -189,3 +189,31 @@ def test_simulating_again_replaces_the_previous_world(tmp_path):
     assert sorted(p.name for p in (tmp_path / "raw/ga4_events").iterdir()) == \
         sorted(p.name for p in (tmp_path / "raw2/ga4_events").iterdir())
     assert fresh.counts["ga4_files"] == len(list((tmp_path / "raw/ga4_events").iterdir()))
+
+
+def test_fake_engagement_leaves_its_signatures_in_the_exports(small_world):
+    """What the truth calls inauthentic must be visible in what a team exports."""
+    raw, truth = small_world["raw"], small_world["truth"]
+    cr = pd.read_csv(truth / "creator_truth.csv").set_index("creator_id")
+    tracker = pd.read_csv(raw / "content_tracker.csv")
+    ig = pd.read_csv(raw / "instagram_posts.csv")
+    ig = ig[pd.to_numeric(ig["Likes"], errors="coerce").notna()]
+    ig = ig.merge(tracker[["platform_post_id", "creator_id"]].astype(str),
+                  left_on=ig["Post ID"].astype(str), right_on="platform_post_id")
+    per = ig.groupby("creator_id")[["Likes", "Comments"]].sum()
+    ratio = per["Likes"] / per["Comments"].clip(lower=1)
+    kind = cr["inauthentic_type"].reindex(ratio.index).fillna("")
+    honest_median = ratio[kind == ""].median()
+    if (kind == "bought_likes").any():  # bought likes: like:comment far above honest peers
+        assert ratio[kind == "bought_likes"].min() > 2 * honest_median
+    # pod and bot comments arrive within minutes of posting, as generic text
+    com = pd.read_csv(raw / "comments.csv", dtype=str)
+    com = com.merge(tracker[["platform_post_id", "creator_id"]].astype(str),
+                    left_on="Post ID", right_on="platform_post_id")
+    generic = com["Message"].isin(["Nice pic 🔥", "🔥🔥🔥", "Love it ❤️", "Amazing content!", "Great post!!",
+                                   "So cool 😍", "Check my page for giveaways!", "Follow back?", "Nice 👍", "💯💯"])
+    share = generic.groupby(com["creator_id"]).mean()
+    kinds = cr["inauthentic_type"].reindex(share.index).fillna("")
+    comment_fakes = kinds.isin(["engagement_pod", "bot_comments"])
+    assert comment_fakes.any()
+    assert share[comment_fakes].min() > share[kinds == ""].quantile(0.9)
