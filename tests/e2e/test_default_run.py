@@ -85,3 +85,25 @@ def test_no_customer_pii_outside_the_raw_layer(e2e_run: Path):
         for text in _texts(f):
             leaks += [(f.name, v) for v in pii if v in text]
     assert not leaks, leaks[:5]
+
+
+def test_kpi_and_attribution_outputs_in_the_default_run(e2e_run: Path):
+    out = e2e_run / "data" / "07_model_output"
+    roster = pd.read_csv(e2e_run / "data" / "01_raw" / "creator_roster.csv")
+    attribution = pd.read_parquet(out / "creator_attribution.parquet")
+    # every roster creator × every configured model, and credit conserved across models
+    assert set(attribution["creator_id"]) == set(roster["creator_id"])
+    per_model = attribution.groupby("model")["attributed_conversions"].sum()
+    assert {"last_touch", "linear", "markov", "shapley"} <= set(per_model.index)
+    campaign = pd.read_parquet(out / "kpi_campaign.parquet")
+    assert {"reach_deduplicated", "engagement_rate_by_reach", "roas"} <= set(campaign.columns)
+    assert (campaign["reach_deduplicated"].dropna() > 0).all()
+    auth = pd.read_parquet(out / "creator_authenticity.parquet")
+    assert {"creator_id", "authenticity_score", "is_flagged", "reasons"} <= set(auth.columns)
+    scored = auth[auth["is_scored"]]
+    assert len(scored) > 5 and scored["authenticity_score"].between(0, 100).all()
+    # creators with no posts in the window get no score and no flag (nothing to judge)
+    assert auth.loc[~auth["is_scored"], "authenticity_score"].isna().all()
+    assert not auth.loc[~auth["is_scored"], "is_flagged"].any()
+    ev = json.loads((e2e_run / "data" / "08_reporting" / "evaluation.json").read_text())
+    assert {"ingestion", "kpis", "attribution"} <= set(ev)
