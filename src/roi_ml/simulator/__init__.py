@@ -8,7 +8,6 @@ Same size and seed, same bytes. docs/simulator.md describes the world and its de
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from dataclasses import dataclass, field
@@ -525,8 +524,3 @@ def _write_truth(tru: Path, p, start, window_days, horizon, creators, plat, camp
     traffic.holiday_table(start, start + pd.Timedelta(days=horizon - 1), p).assign(
         date=lambda d: d["date"].dt.strftime("%Y-%m-%d")).to_csv(tru / "holidays.csv", index=False)
     (tru / "README.md").write_text(truth.TRUTH_README)
-
-
-def file_digest(path: Path) -> str:
-    """SHA-256 of a file (used by the determinism test)."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()

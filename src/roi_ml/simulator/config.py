@@ -100,9 +100,9 @@ class WorldParams:
     weekly_amplitude: float = 0.12
     yearly_amplitude: float = 0.18
     trend_per_year: float = 0.08
-    holiday_peaks: tuple[tuple[str, int, float], ...] = (
-        ("black_friday", 0, 1.9), ("cyber_monday", 3, 1.6), ("christmas_run_up", -10, 1.35),
-        ("valentines", 0, 1.25), ("mothers_day", 0, 1.3), ("prime_day", 0, 1.3),
+    holiday_peaks: tuple[tuple[str, float], ...] = (  # demand multiplier at each peak's centre
+        ("black_friday", 1.9), ("cyber_monday", 1.6), ("christmas_run_up", 1.35),
+        ("valentines", 1.25), ("mothers_day", 1.3), ("prime_day", 1.3),
     )
     conversion_type_mix: tuple[float, ...] = (0.72, 0.14, 0.09, 0.05)  # purchase, sign_up, lead, install
     awareness_conversion_type_mix: tuple[float, ...] = (0.55, 0.25, 0.10, 0.10)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from roi_ml.simulator.config import PLATFORMS, WorldParams
+from roi_ml.simulator.config import WorldParams
 
 # Channel codes for sessions.
 CH_DIRECT, CH_ORGANIC, CH_PAID_SEARCH, CH_EMAIL, CH_PAID_SOCIAL, CH_REFERRAL, CH_CREATOR = range(7)
@@ -56,6 +56,21 @@ class Users:
     country: np.ndarray
 
 
+def holiday_dates(year: int) -> dict[str, pd.Timestamp]:
+    """The centre date of each demand peak in a year (the one place holiday dates are defined)."""
+    nov1 = pd.Timestamp(f"{year}-11-01")
+    thanksgiving = nov1 + pd.Timedelta(days=(3 - nov1.day_of_week) % 7 + 21)
+    may1 = pd.Timestamp(f"{year}-05-01")
+    return {
+        "black_friday": thanksgiving + pd.Timedelta(days=1),
+        "cyber_monday": thanksgiving + pd.Timedelta(days=4),
+        "christmas_run_up": pd.Timestamp(f"{year}-12-15"),
+        "valentines": pd.Timestamp(f"{year}-02-12"),
+        "mothers_day": may1 + pd.Timedelta(days=(6 - may1.day_of_week) % 7 + 5),
+        "prime_day": pd.Timestamp(f"{year}-07-15"),
+    }
+
+
 def seasonality(days: np.ndarray, start: pd.Timestamp, p: WorldParams) -> np.ndarray:
     """Multiplicative demand index s(t): weekly and yearly cycles, trend, holiday peaks."""
     start = start.tz_localize(None) if start.tzinfo is not None else start
@@ -65,46 +80,22 @@ def seasonality(days: np.ndarray, start: pd.Timestamp, p: WorldParams) -> np.nda
     weekly = 1 + p.weekly_amplitude * np.cos(2 * np.pi * (dow - 6) / 7)
     yearly = 1 + p.yearly_amplitude * np.cos(2 * np.pi * (doy - 335) / 365.25)
     trend = (1 + p.trend_per_year) ** (np.asarray(days) / 365.25)
-    s = weekly * yearly * trend
-    years = sorted(set(dates.year))
     bump = np.ones(len(days))
-    for y in years:
-        nov1 = pd.Timestamp(f"{y}-11-01")
-        thanksgiving = nov1 + pd.Timedelta(days=(3 - nov1.day_of_week) % 7 + 21)
-        may1 = pd.Timestamp(f"{y}-05-01")
-        peaks = {
-            "black_friday": thanksgiving + pd.Timedelta(days=1),
-            "cyber_monday": thanksgiving + pd.Timedelta(days=4),
-            "christmas_run_up": pd.Timestamp(f"{y}-12-15"),
-            "valentines": pd.Timestamp(f"{y}-02-12"),
-            "mothers_day": may1 + pd.Timedelta(days=(6 - may1.day_of_week) % 7 + 7 - 2),
-            "prime_day": pd.Timestamp(f"{y}-07-15"),
-        }
-        for name, _, height in p.holiday_peaks:
-            centre = peaks[name]
-            dist = np.abs((dates - centre).days.to_numpy())
+    for y in sorted(set(dates.year)):
+        peaks = holiday_dates(y)
+        for name, height in p.holiday_peaks:
+            dist = np.abs((dates - peaks[name]).days.to_numpy())
             width = 5.0 if name == "christmas_run_up" else 1.2
             bump *= 1 + (height - 1) * np.exp(-(dist**2) / (2 * width**2))
-    return s * bump
+    return weekly * yearly * trend * bump
 
 
 def holiday_table(start: pd.Timestamp, end: pd.Timestamp, p: WorldParams) -> pd.DataFrame:
     """The holiday dates used by seasonality(), for the truth and for forecasting users."""
-    days = np.arange((end - start).days + 1)
-    rows = []
-    dates = start + pd.to_timedelta(days, unit="D")
-    for y in sorted(set(dates.year)):
-        nov1 = pd.Timestamp(f"{y}-11-01")
-        thanksgiving = nov1 + pd.Timedelta(days=(3 - nov1.day_of_week) % 7 + 21)
-        may1 = pd.Timestamp(f"{y}-05-01")
-        for name, d in (("black_friday", thanksgiving + pd.Timedelta(days=1)),
-                        ("cyber_monday", thanksgiving + pd.Timedelta(days=4)),
-                        ("christmas_run_up", pd.Timestamp(f"{y}-12-15")),
-                        ("valentines", pd.Timestamp(f"{y}-02-12")),
-                        ("mothers_day", may1 + pd.Timedelta(days=(6 - may1.day_of_week) % 7 + 5)),
-                        ("prime_day", pd.Timestamp(f"{y}-07-15"))):
-            if start <= d <= end:
-                rows.append({"holiday": name, "date": d})
+    rows = [{"holiday": name, "date": d}
+            for y in range(start.year, end.year + 1)
+            for name, d in holiday_dates(y).items()
+            if name in dict(p.holiday_peaks) and start <= d <= end]
     return pd.DataFrame(rows)
 
 
@@ -115,7 +106,7 @@ def make_users(rng: np.random.Generator, n: int) -> Users:
     return Users(
         segment_m=m,
         visit_v=v,
-        blocked=rng.random(n) < 0.0,  # set by caller with the parameter
+        blocked=rng.random(n) < 0.0,  # replaced by the caller; the draw keeps seeds' worlds as recorded
         device=rng.choice(3, size=n, p=[0.62, 0.33, 0.05]),
         country=rng.choice(4, size=n, p=[0.86, 0.05, 0.05, 0.04]),
     )
@@ -407,7 +398,3 @@ def simulate_traffic(rng: np.random.Generator, p: WorldParams, horizon_days: int
     conversions = conv.frame().sort_values("conv_id").reset_index(drop=True)
     clicks = pd.concat(clicks_parts, ignore_index=True)
     return sessions, conversions, clicks, users
-
-
-def platform_index(name: str) -> int:
-    return PLATFORMS.index(name)

@@ -50,7 +50,6 @@ def make_creators(rng: np.random.Generator, size: SizeSpec, p: WorldParams) -> p
     # log-uniform within the tier
     authentic_main = np.exp(rng.uniform(np.log(lo), np.log(hi)))
 
-    kind = np.full(n, "", dtype=object)
     order = rng.permutation(n)
     n_fake = int(round(p.inauthentic_share * n))
     n_deal = int(round(p.deal_creator_share * n))
@@ -66,7 +65,6 @@ def make_creators(rng: np.random.Generator, size: SizeSpec, p: WorldParams) -> p
     is_deal[deal_idx] = True
     high_prop = np.zeros(n, bool)
     high_prop[hp_idx] = True
-    kind[:] = "regular"
 
     n_plat = 1 + rng.choice(3, size=n, p=np.asarray(p.platforms_per_creator_probs))
     niche = rng.choice(np.asarray(NICHES), size=n)
@@ -105,7 +103,6 @@ def make_creators(rng: np.random.Generator, size: SizeSpec, p: WorldParams) -> p
             "inauthentic_type": fake_type[i] or None,
             "is_deal_creator": bool(is_deal[i]),
             "high_propensity_audience": bool(high_prop[i]),
-            "kind": kind[i],
         })
     creators = pd.DataFrame(rows)
     plat = pd.DataFrame(plat_rows, columns=["creator_idx", "platform", "authentic_followers"])
