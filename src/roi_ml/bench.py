@@ -134,9 +134,11 @@ def bench(size: str, seed: int, pipelines: str | None, workdir: Path, reuse: boo
 
 PER_NODE_HEADING = "## Per-node measurements"
 PER_NODE_INTRO = ("Written by `roi-ml bench --record` (newest last; earlier runs are kept for "
-                  "comparison). Stage = the pipeline a node belongs to; node time excludes Kedro "
-                  "start-up and dataset loading between nodes, so the stages sum to less than the "
-                  "run's wall time.")
+                  "comparison). Stage = the pipeline a node belongs to. A node's time = loading "
+                  "its inputs + running it + saving its outputs (lazy Ibis nodes compute on "
+                  "save); Kedro and MLflow start-up are outside every node, so the stages sum to "
+                  "less than the run's wall time. \"Raised the run's peak\" = how much the "
+                  "process's high-water resident memory grew while the node ran.")
 
 
 def _insert_after_table(text: str, heading: str, lines: str) -> str:
@@ -163,8 +165,7 @@ def read_node_timings(path: Path) -> list[dict]:
     if not path.exists():
         return []
     with path.open() as fh:
-        return [{**r, "seconds": float(r["seconds"]), "rss_mb": float(r["rss_mb"]),
-                 "peak_rss_mb": float(r["peak_rss_mb"]), "raised_peak_mb": float(r["raised_peak_mb"])}
+        return [{**r, **{k: float(r[k]) for k in r if k not in ("order", "node", "stage")}}
                 for r in csv.DictReader(fh)]
 
 
@@ -203,8 +204,13 @@ def node_report(nodes: list[dict], size: str, events: int | None, total_seconds:
         lines.append(f"| {stage} | {len(rows)} | {secs:,.1f} s | {per_m} | "
                      f"{max(r['peak_rss_mb'] for r in rows):,.0f} MB |")
     lines += ["", f"Slowest {min(top, len(nodes))} nodes:", "",
-              "| node | stage | time | raised the peak by |", "|---|---|---|---|"]
+              "| node | stage | time (load + run + save) | raised the run's peak by |",
+              "|---|---|---|---|"]
     for r in sorted(nodes, key=lambda r: -r["seconds"])[:top]:
-        lines.append(f"| {r['node']} | {r['stage']} | {r['seconds']:,.1f} s | "
+        split = ""
+        if "run_seconds" in r:
+            split = (f" ({r['load_seconds']:,.1f} + {r['run_seconds']:,.1f} + "
+                     f"{r['save_seconds']:,.1f})")
+        lines.append(f"| {r['node']} | {r['stage']} | {r['seconds']:,.1f} s{split} | "
                      f"{r['raised_peak_mb']:,.0f} MB |")
     return "\n".join(lines)

@@ -19,7 +19,8 @@ from pathlib import Path
 from kedro.framework.hooks import hook_impl
 
 ENV_VAR = "ROI_ML_NODE_TIMINGS"
-COLUMNS = ("order", "node", "stage", "seconds", "rss_mb", "peak_rss_mb", "raised_peak_mb")
+COLUMNS = ("order", "node", "stage", "seconds", "load_seconds", "run_seconds", "save_seconds",
+           "rss_mb", "peak_rss_mb", "raised_peak_mb")
 
 
 def _rss_mb() -> float:
@@ -50,32 +51,69 @@ def stage_of_nodes() -> dict[str, str]:
 
 
 class NodeTimingHook:
-    """Record every node's wall time and memory when ROI_ML_NODE_TIMINGS is set."""
+    """Record every node's wall time and memory when ROI_ML_NODE_TIMINGS is set.
+
+    A node's time is loading its inputs + running its function + saving its outputs: lazy
+    Ibis nodes do their real work when their output is saved, so the save belongs to them.
+    """
 
     def __init__(self) -> None:
-        self._rows: list[dict] = []
-        self._started: dict[str, tuple[float, float]] = {}
+        self._nodes: dict[str, dict] = {}
+        self._open: dict[tuple[str, str, str], float] = {}
 
     @staticmethod
     def _target() -> Path | None:
         value = os.environ.get(ENV_VAR)
         return Path(value) if value else None
 
+    def _row(self, node) -> dict:
+        row = self._nodes.get(node.name)
+        if row is None:
+            row = self._nodes[node.name] = {
+                "order": len(self._nodes) + 1, "node": node.name, "load_seconds": 0.0,
+                "run_seconds": 0.0, "save_seconds": 0.0, "peak_before": _peak_mb(),
+                "peak_rss_mb": 0.0, "rss_mb": 0.0}
+        return row
+
+    def _start(self, kind: str, node, name: str = "") -> None:
+        if self._target() is not None and node is not None:
+            self._row(node)
+            self._open[(kind, node.name, name)] = time.perf_counter()
+
+    def _stop(self, kind: str, node, name: str = "") -> None:
+        if self._target() is None or node is None:
+            return
+        t0 = self._open.pop((kind, node.name, name), None)
+        if t0 is None:
+            return
+        row = self._row(node)
+        row[f"{kind}_seconds"] += time.perf_counter() - t0
+        row["peak_rss_mb"] = _peak_mb()
+        row["rss_mb"] = _rss_mb()
+
+    @hook_impl
+    def before_dataset_loaded(self, dataset_name, node) -> None:
+        self._start("load", node, dataset_name)
+
+    @hook_impl
+    def after_dataset_loaded(self, dataset_name, node) -> None:
+        self._stop("load", node, dataset_name)
+
     @hook_impl
     def before_node_run(self, node) -> None:
-        if self._target() is not None:
-            self._started[node.name] = (time.perf_counter(), _peak_mb())
+        self._start("run", node)
 
     @hook_impl
     def after_node_run(self, node) -> None:
-        if self._target() is None or node.name not in self._started:
-            return
-        t0, peak_before = self._started.pop(node.name)
-        peak = _peak_mb()
-        self._rows.append({"order": len(self._rows) + 1, "node": node.name,
-                           "seconds": round(time.perf_counter() - t0, 3),
-                           "rss_mb": round(_rss_mb(), 1), "peak_rss_mb": round(peak, 1),
-                           "raised_peak_mb": round(max(peak - peak_before, 0.0), 1)})
+        self._stop("run", node)
+
+    @hook_impl
+    def before_dataset_saved(self, dataset_name, node) -> None:
+        self._start("save", node, dataset_name)
+
+    @hook_impl
+    def after_dataset_saved(self, dataset_name, node) -> None:
+        self._stop("save", node, dataset_name)
 
     @hook_impl
     def after_pipeline_run(self) -> None:
@@ -90,6 +128,13 @@ class NodeTimingHook:
         with target.open("w", newline="") as fh:
             writer = csv.DictWriter(fh, fieldnames=COLUMNS)
             writer.writeheader()
-            for row in self._rows:
-                writer.writerow({**row, "stage": stages.get(row["node"], "")})
-        self._rows.clear()
+            for row in self._nodes.values():
+                secs = row["load_seconds"] + row["run_seconds"] + row["save_seconds"]
+                writer.writerow({
+                    "order": row["order"], "node": row["node"], "stage": stages.get(row["node"], ""),
+                    "seconds": round(secs, 3), "load_seconds": round(row["load_seconds"], 3),
+                    "run_seconds": round(row["run_seconds"], 3),
+                    "save_seconds": round(row["save_seconds"], 3), "rss_mb": round(row["rss_mb"], 1),
+                    "peak_rss_mb": round(row["peak_rss_mb"], 1),
+                    "raised_peak_mb": round(max(row["peak_rss_mb"] - row["peak_before"], 0.0), 1)})
+        self._nodes.clear()

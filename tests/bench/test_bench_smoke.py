@@ -21,6 +21,10 @@ def test_bench_on_tiny_records_every_node_with_its_stage(tmp_path):
     assert len(nodes) >= 10
     assert {n["stage"] for n in nodes} == {"ingestion"}
     assert all(n["seconds"] >= 0 and n["peak_rss_mb"] > 0 for n in nodes)
+    # a node's time is its loads + its run + its saves, and saving (where lazy work happens) counts
+    assert all(abs(n["seconds"] - n["load_seconds"] - n["run_seconds"] - n["save_seconds"]) < 0.01
+               for n in nodes)
+    assert any(n["save_seconds"] > 0 for n in nodes) and any(n["load_seconds"] > 0 for n in nodes)
 
     text = doc.read_text()
     assert "| old | row |" in text  # earlier rows are kept
