@@ -33,21 +33,28 @@ import numpy as np
 import pandas as pd
 from scipy.stats import spearmanr
 
+from roi_ml.creators.errors import CreatorScoringInputError
 from roi_ml.creators.roi import ratio
 
 log = logging.getLogger(__name__)
 
 TIER_ORDER = {"nano": 0, "micro": 1, "mid": 2, "macro": 3, "mega": 4}
 
-BASE_FEATURES = [
-    "log_followers", "tier_rank", "n_platforms",
-    "log_investment", "log_fee_per_deliverable", "deliverables_committed",
-    "fee_per_1k_followers", "product_cost_share", "is_awareness", "prior_contracts",
-    "n_finished", "last_log_roas", "mean_log_roas", "pooled_log_roas",
-    "conversions_per_1k_followers", "log_revenue_per_deliverable", "authentic_engagement_rate",
-    "click_rate", "reach_per_follower", "like_comment_ratio", "positive_comment_share",
-    "content_quality", "delivery_rate", "days_since_last_end",
-]
+PROFILE_FEATURES = ["log_followers", "tier_rank", "n_platforms"]
+CONTRACT_FEATURES = ["log_investment", "log_followers_per_dollar", "log_fee_per_deliverable",
+                     "deliverables_committed", "fee_per_1k_followers", "product_cost_share",
+                     "is_awareness", "prior_contracts"]
+HISTORY_FEATURES = ["n_finished", "last_log_roas", "mean_log_roas", "pooled_log_roas",
+                    "conversions_per_1k_followers", "log_revenue_per_deliverable",
+                    "authentic_engagement_rate", "click_rate", "reach_per_follower",
+                    "like_comment_ratio", "positive_comment_share", "content_quality",
+                    "delivery_rate", "days_since_last_end"]
+# Past rates compared with the creator's peers (same tier × primary platform), as
+# ln(creator's rate / peers' median rate) over campaigns finished by the cutoff.
+RELATIVE_RATES = ["click_rate", "authentic_engagement_rate", "reach_per_follower",
+                  "like_comment_ratio", "conversions_per_1k_followers", "positive_comment_share"]
+BASE_FEATURES = [*PROFILE_FEATURES, *CONTRACT_FEATURES, *HISTORY_FEATURES,
+                 *[f"rel_{r}" for r in RELATIVE_RATES]]
 
 # How each feature reads in a sentence: (label, formatter of the raw feature value).
 FEATURE_WORDS = {
@@ -55,6 +62,7 @@ FEATURE_WORDS = {
     "tier_rank": ("tier", lambda v: {i: t for t, i in TIER_ORDER.items()}.get(int(v), str(v))),
     "n_platforms": ("platforms", lambda v: f"{v:.0f}"),
     "log_investment": ("investment", lambda v: f"${math.exp(v):,.0f}"),
+    "log_followers_per_dollar": ("followers per dollar invested", lambda v: f"{math.exp(v):,.1f}"),
     "log_fee_per_deliverable": ("fee per deliverable", lambda v: f"${math.exp(v):,.0f}"),
     "deliverables_committed": ("deliverables", lambda v: f"{v:.0f}"),
     "fee_per_1k_followers": ("fee per 1,000 followers", lambda v: f"${v:,.2f}"),
@@ -75,6 +83,9 @@ FEATURE_WORDS = {
     "content_quality": ("content quality", lambda v: f"{v:.1f}/5"),
     "delivery_rate": ("delivery rate", lambda v: f"{v:.0%}"),
     "days_since_last_end": ("days since the last campaign", lambda v: f"{v:.0f}"),
+    **{f"rel_{r}": (f"{r.replace('_', ' ')} against peers", lambda v: f"×{math.exp(v):.2f}")
+       for r in ("click_rate", "authentic_engagement_rate", "reach_per_follower",
+                 "like_comment_ratio", "conversions_per_1k_followers", "positive_comment_share")},
 }
 
 
@@ -167,6 +178,8 @@ def build_feature_table(history: pd.DataFrame, profile: pd.DataFrame,
                                .reindex(rows.index).astype("float64"))
     past = history_features(rows[["creator_id", "campaign_id", "cutoff", "followers"]], h, cfg)
     rows = rows.merge(past, on=["creator_id", "campaign_id"], how="left")
+    rows = peer_relative_rates(rows, h.merge(profile[["creator_id", "followers", "tier",
+                                                       "primary_platform"]], on="creator_id"))
     rows["target"] = to_target(rows["roas"], cfg.target_offset)
     return rows
 
@@ -176,6 +189,7 @@ def _contract_features(rows: pd.DataFrame) -> None:
     deliverables = pd.to_numeric(rows["deliverables_committed"], errors="coerce").astype("float64")
     fee_per = ratio(rows["fee_usd"], deliverables.clip(lower=1.0))
     rows["log_investment"] = np.log1p(inv.clip(lower=0.0))
+    rows["log_followers_per_dollar"] = rows["log_followers"] - rows["log_investment"]
     rows["log_fee_per_deliverable"] = np.log1p(np.nan_to_num(fee_per, nan=0.0))
     rows["deliverables_committed"] = deliverables
     rows["fee_per_1k_followers"] = ratio(fee_per, rows["followers"] / 1000.0)
@@ -196,7 +210,7 @@ def history_features(targets: pd.DataFrame, history: pd.DataFrame,
     keys = ["creator_id", "campaign_id"]
     out = targets[keys].copy()
     if p.empty:
-        for f in BASE_FEATURES[BASE_FEATURES.index("n_finished"):]:
+        for f in HISTORY_FEATURES:
             out[f] = 0.0 if f == "n_finished" else np.nan
         out["naive_roi"] = np.nan
         return out
@@ -227,9 +241,51 @@ def history_features(targets: pd.DataFrame, history: pd.DataFrame,
     s["days_since_last_end"] = (s["cutoff"] - s["last_end"]).dt.days.astype("float64")
     s["n_finished"] = s["n_finished"].astype("float64")
     s["naive_roi"] = s["naive_roas"] - 1.0
-    feats = BASE_FEATURES[BASE_FEATURES.index("n_finished"):]
+    feats = HISTORY_FEATURES
     out = out.merge(s[[*keys, *feats, "naive_roi"]], on=keys, how="left")
     out["n_finished"] = out["n_finished"].fillna(0.0)
+    return out
+
+
+def campaign_rates(history: pd.DataFrame) -> pd.DataFrame:
+    """The RELATIVE_RATES of each finished campaign on its own (history joined with followers)."""
+    h = history
+    return pd.DataFrame({
+        "click_rate": ratio(h["link_clicks"], h["reach"]),
+        "authentic_engagement_rate": ratio(h["engagements_authentic"], h["reach"]),
+        "reach_per_follower": ratio(h["reach"], h["n_posts"] * h["followers"]),
+        "like_comment_ratio": ratio(h["likes"], h["comments"]),
+        "conversions_per_1k_followers": ratio(h["attributed_conversions"], h["followers"] / 1000.0),
+        "positive_comment_share": ratio(h["comments_positive"], h["comments_labelled"]),
+    }, index=h.index)
+
+
+def peer_relative_rates(rows: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:
+    """rel_<rate> = ln(row's past <rate> / median <rate> of the campaigns of its tier × primary
+    platform peers finished by the row's cutoff); null without history, peers or a positive
+    rate. Only campaigns known by the cutoff enter the median: no look-ahead."""
+    out = rows.copy()
+    h = history.copy()
+    rates = campaign_rates(h)
+    h = pd.concat([h[["known_at", "tier", "primary_platform"]], rates], axis=1)
+    group = out["tier"].astype("str") + "|" + out["primary_platform"].astype("str")
+    h_group = h["tier"].astype("str") + "|" + h["primary_platform"].astype("str")
+    for rate in RELATIVE_RATES:
+        out[f"rel_{rate}"] = np.nan
+    for cutoff in out["cutoff"].dropna().unique():
+        at = out["cutoff"] == cutoff
+        known = h["known_at"] <= cutoff
+        if not known.any():
+            continue
+        med = h[known].groupby(h_group[known])[RELATIVE_RATES].median()
+        for rate in RELATIVE_RATES:
+            peer = group[at].map(med[rate]).to_numpy(dtype="float64")
+            own = out.loc[at, rate].to_numpy(dtype="float64")
+            ok = (own > 0) & (peer > 0)
+            val = np.full(len(own), np.nan)
+            np.log(own, out=val, where=ok)
+            val[ok] -= np.log(peer[ok])
+            out.loc[at, f"rel_{rate}"] = val
     return out
 
 
@@ -243,8 +299,33 @@ def fit_model(X: pd.DataFrame, y: np.ndarray, cfg: RoiModelConfig):
     from xgboost import XGBRegressor
 
     model = XGBRegressor(objective="reg:squarederror", n_jobs=1, **cfg.xgboost)
-    model.fit(X.astype("float64"), y)
+    model.fit(finite(X), y)
     return model
+
+
+def finite(X: pd.DataFrame) -> pd.DataFrame:
+    """Features as float64 with ±inf as missing (XGBoost refuses infinities)."""
+    return X.astype("float64").replace([np.inf, -np.inf], np.nan)
+
+
+def training_rows(table: pd.DataFrame, as_of: pd.Timestamp, min_rows: int) -> pd.DataFrame:
+    """Rows whose outcome is known by `as_of` (known_at ≤ as_of, a target). With fewer than
+    `min_rows` of them (a short history), every row with a target, running campaigns' partial
+    outcomes included, with a warning; none at all stops the run."""
+    has_target = table["target"].notna() & np.isfinite(table["target"])
+    known = table[(table["known_at"] <= as_of) & has_target]
+    if len(known) >= min_rows:
+        return known
+    every = table[has_target]
+    if every.empty:
+        raise CreatorScoringInputError(
+            "creator_scoring: no creator × campaign has an ROI to learn from (every contract "
+            "has zero investment or no campaign has started); check contracts' cost columns.")
+    log.warning("creator_scoring: only %d outcome(s) known by %s (creator_scoring.model."
+                "min_train_rows = %d): the ROI model is fitted on %d row(s) including running "
+                "campaigns' partial ROI; treat its predictions as rough", len(known),
+                pd.Timestamp(as_of).date(), min_rows, len(every))
+    return every
 
 
 def tier_average_roi(known: pd.DataFrame) -> tuple[pd.Series, float]:
@@ -275,7 +356,7 @@ def backtest(table: pd.DataFrame, features: list[str], cfg: RoiModelConfig,
         r["n_train"] = len(train)
         if len(train) >= cfg.min_train_rows:
             model = fit_model(train[features], train["target"].to_numpy(), cfg)
-            r["predicted_log_roas"] = model.predict(rows[features].astype("float64"))
+            r["predicted_log_roas"] = model.predict(finite(rows[features]))
             r["predicted_by"] = "xgboost"
         else:
             r["predicted_log_roas"] = to_target(r["tier_avg_roi"] + 1.0, cfg.target_offset)
@@ -356,7 +437,7 @@ def explain(model, X: pd.DataFrame) -> np.ndarray:
     per feature (the bias column dropped), on the ln(ROAS + offset) scale."""
     from xgboost import DMatrix
 
-    contribs = model.get_booster().predict(DMatrix(X.astype("float64")), pred_contribs=True)
+    contribs = model.get_booster().predict(DMatrix(finite(X)), pred_contribs=True)
     return contribs[:, :-1]
 
 

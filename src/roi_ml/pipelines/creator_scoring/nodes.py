@@ -143,17 +143,18 @@ def train_roi_model(features: pd.DataFrame, history: pd.DataFrame, backtest: pd.
 
     cfg = predictive.RoiModelConfig.from_params(params["model"])
     profile, names = _features(creators, creator_platforms)
-    known = features[(features["known_at"] <= as_of) & features["target"].notna()]
-    if len(known) < cfg.min_train_rows:
-        raise CreatorScoringInputError(
-            f"creator_scoring: only {len(known)} creator × campaign outcome(s) are known by "
-            f"{as_of.date()}; the ROI model needs creator_scoring.model.min_train_rows = "
-            f"{cfg.min_train_rows} ({CONF}). Lower it, or run on more history.")
+    known = predictive.training_rows(features, as_of, cfg.min_train_rows)
     model = predictive.fit_model(known[names], known["target"].to_numpy(), cfg)
     nxt = predictive.next_campaign_rows(features, history, profile, cfg, as_of)
-    X = nxt[names].astype("float64").reset_index(drop=True)
+    X = predictive.finite(nxt[names]).reset_index(drop=True)
     y_hat = model.predict(X)
     q_lo, q_hi = predictive.residual_quantiles(backtest, cfg.interval_level)
+    if not np.isfinite(q_lo):
+        log.warning("creator_scoring: the backtest has fewer than 5 model predictions; the "
+                    "next-ROI interval uses the model's in-sample residuals (too narrow)")
+        resid = known["target"].to_numpy() - model.predict(predictive.finite(known[names]))
+        q_lo, q_hi = (float(np.quantile(resid, (1 - cfg.interval_level) / 2)),
+                      float(np.quantile(resid, (1 + cfg.interval_level) / 2)))
     sv = predictive.explain(model, X)
     out = pd.DataFrame({
         "creator_id": nxt["creator_id"].astype("str").to_numpy(),
