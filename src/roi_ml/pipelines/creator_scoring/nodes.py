@@ -190,12 +190,14 @@ def _units(frame: pd.DataFrame, value: pd.Series) -> pd.DataFrame:
                          "value": pd.to_numeric(value, errors="coerce").astype("float64").to_numpy()})
 
 
-def score_creators(creator_campaign_roi: pd.DataFrame, creators: pd.DataFrame,
-                   kpi_post: pd.DataFrame, contracts: pd.DataFrame,
-                   creator_next_roi: pd.DataFrame, params: dict) -> pd.DataFrame:
+def score_creators(creator_campaign_roi: pd.DataFrame, history: pd.DataFrame,
+                   creators: pd.DataFrame, kpi_post: pd.DataFrame, contracts: pd.DataFrame,
+                   creator_next_roi: pd.DataFrame, as_of: pd.Timestamp,
+                   params: dict) -> pd.DataFrame:
     """creator_scores: per creator with at least one started contract — overall ROI with its
-    interval and trend, the 0–100 performance score and its components, and the next-campaign
-    prediction with its drivers."""
+    interval and trend (over campaigns ended by `as_of`: a running campaign's partial revenue
+    would look like a decline), the 0–100 performance score and its components, and the
+    next-campaign prediction with its drivers."""
     require_columns(kpi_post, ["creator_id", "engagement_rate_by_reach_authentic",
                                "comments_positive", "comments_labelled", "has_disclosure"],
                     "kpi_post", "It is written by the kpis pipeline.")
@@ -203,7 +205,8 @@ def score_creators(creator_campaign_roi: pd.DataFrame, creators: pd.DataFrame,
     overall = roi.creator_roi(cr, params["interval_level"])
     t = params["trend"]
     overall["roi_trend"] = overall["creator_id"].map(
-        roi.roi_trend(cr, t["threshold"], t["roas_offset"], t["min_campaigns"])).astype("str")
+        roi.roi_trend(history[history["campaign_end"] <= as_of], t["threshold"], t["roas_offset"],
+                      t["min_campaigns"])).fillna("single_campaign").astype("str")
     c = creators.copy()
     c["creator_id"] = c["creator_id"].astype("str")
     scored = c[c["creator_id"].isin(overall["creator_id"])]
