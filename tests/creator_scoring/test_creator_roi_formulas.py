@@ -103,6 +103,16 @@ def test_creator_roi_sums_campaigns():
     assert math.isnan(c.loc["G", "roi"])
 
 
+def test_creator_roi_takes_the_models_own_interval():
+    # data_driven gives A a revenue interval (250, 420): ROI low 250/400 - 1 = -0.375,
+    # high 420/400 - 1 = 0.05; Z's null interval keeps the Poisson one
+    ci = pd.DataFrame({"creator_id": ["A", "Z"], "revenue_ci_low": [250.0, None],
+                       "revenue_ci_high": [420.0, None]})
+    c = roi.creator_roi(_table(), 0.9, ci).set_index("creator_id")
+    assert c.loc["A", "roi_low"] == pytest.approx(-0.375) and c.loc["A", "roi_high"] == pytest.approx(0.05)
+    assert c.loc["Z", "attributed_revenue_high"] == pytest.approx(-math.log(0.05) * 85.0, rel=1e-4)
+
+
 def _trend_rows(roas_by_creator):
     rows = [(c, f"K{i}", i + 1, r) for c, rs in roas_by_creator.items() for i, r in enumerate(rs)]
     return pd.DataFrame(rows, columns=["creator_id", "campaign_id", "campaign_seq", "roas"])

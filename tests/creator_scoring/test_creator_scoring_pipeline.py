@@ -4,6 +4,8 @@ revenue, a gifted-product contract with zero investment, a creator without any s
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,9 +13,9 @@ import yaml
 from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 
+from roi_ml.creators.roi import CAMPAIGN_ROI_COLUMNS
 from roi_ml.pipelines.creator_scoring import create_pipeline
 from roi_ml.pipelines.creator_scoring.nodes import SCORE_COLUMNS
-from roi_ml.creators.roi import CAMPAIGN_ROI_COLUMNS
 from roi_ml.registry import ModelBundle
 
 N_CREATORS, N_CAMPAIGNS = 24, 6
@@ -22,7 +24,8 @@ PLATFORMS = ["tiktok", "instagram"]
 
 
 def _params():
-    with open("conf/base/parameters_creator_scoring.yml") as fh:
+    conf = Path(__file__).resolve().parents[2] / "conf" / "base" / "parameters_creator_scoring.yml"
+    with open(conf) as fh:
         p = yaml.safe_load(fh)["creator_scoring"]
     p["model"]["min_train_rows"] = 10
     p["model"]["xgboost"]["n_estimators"] = 20
@@ -73,9 +76,15 @@ def _world(seed: int = 3) -> dict[str, pd.DataFrame]:
                    "comments_labelled": 5.0}.items():
         kcc[col] = v
     pdm = pd.DataFrame({"date": pd.to_datetime(["2025-01-02", "2025-09-30"])})
+    credit_df = pd.DataFrame(credit)
+    creator_att = credit_df.groupby(["creator_id", "model"], as_index=False)[
+        ["attributed_conversions", "attributed_revenue"]].sum()
+    creator_att["revenue_ci_low"] = np.nan                    # non-data-driven models: null
+    creator_att["revenue_ci_high"] = np.nan
     return {"creators": creators, "creator_platforms": platforms, "campaigns": campaigns,
             "contracts": contracts, "kpi_post": pd.DataFrame(posts),
-            "post_attribution": pd.DataFrame(credit), "kpi_creator_campaign": kcc,
+            "post_attribution": credit_df, "kpi_creator_campaign": kcc,
+            "creator_attribution": creator_att,
             "post_daily_metrics": pdm}
 
 

@@ -344,7 +344,8 @@ def backtest(table: pd.DataFrame, features: list[str], cfg: RoiModelConfig,
     For each distinct cutoff (campaign start) in time order: train on rows with known_at ≤
     cutoff and a target, predict the rows at that cutoff. Out: creator_id, campaign_id, tier,
     cutoff, target, roi (attributed), predicted_roi, naive_roi, tier_avg_roi, predicted_by,
-    n_train, is_last (the creator's last finished campaign: the held-out campaign)."""
+    n_train, has_history (a finished campaign before the cutoff), is_last (the creator's last
+    finished campaign: the held-out campaign)."""
     done = table[(table["known_at"] <= as_of) & table["target"].notna()].copy()
     parts = []
     for cutoff, rows in done.groupby("cutoff", sort=True):
@@ -352,6 +353,7 @@ def backtest(table: pd.DataFrame, features: list[str], cfg: RoiModelConfig,
         tier_avg, overall = tier_average_roi(train) if len(train) else (pd.Series(dtype="float64"), 0.0)
         r = rows[["creator_id", "campaign_id", "tier", "cutoff", "target", "roas"]].copy()
         r["tier_avg_roi"] = r["tier"].map(tier_avg).fillna(overall).astype("float64")
+        r["has_history"] = rows["n_finished"].to_numpy() > 0
         r["naive_roi"] = rows["naive_roi"].fillna(r["tier_avg_roi"]).to_numpy()
         r["n_train"] = len(train)
         if len(train) >= cfg.min_train_rows:
@@ -365,7 +367,8 @@ def backtest(table: pd.DataFrame, features: list[str], cfg: RoiModelConfig,
     if not parts:
         return pd.DataFrame(columns=["creator_id", "campaign_id", "tier", "cutoff", "target", "roi",
                                      "predicted_roi", "predicted_log_roas", "naive_roi",
-                                     "tier_avg_roi", "predicted_by", "n_train", "is_last"])
+                                     "tier_avg_roi", "predicted_by", "n_train", "is_last",
+                                     "has_history"])
     out = pd.concat(parts, ignore_index=True)
     out["roi"] = out["roas"] - 1.0
     out["predicted_roi"] = to_roi(out["predicted_log_roas"], cfg.target_offset)

@@ -182,13 +182,12 @@ def campaign_roi(contracts: pd.DataFrame, campaigns: pd.DataFrame, post_credit: 
     out = add_ratios(out)
     out["campaign_seq"] = (out.sort_values(["campaign_start", "campaign_id"])
                            .groupby("creator_id").cumcount() + 1).astype("int64")
-    out["model_used"] = model_used
     zero = ~(out["investment_usd"] > 0)
     if zero.any():
         log.warning("creator_scoring: %d creator × campaign row(s) with zero investment (gifted "
                     "product only?) have null roi, roas, cpa and cost per engagement: %s",
                     int(zero.sum()), out.loc[zero, ["creator_id", "campaign_id"]].values.tolist()[:10])
-    out["model_used"] = out["model_used"].astype("str")
+    out["model_used"] = pd.Series(model_used, index=out.index, dtype="str")
     return (out[CAMPAIGN_ROI_COLUMNS].sort_values(["creator_id", "campaign_seq"])
             .reset_index(drop=True))
 
@@ -208,10 +207,12 @@ def add_ratios(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def creator_roi(campaign_rows: pd.DataFrame, interval_level: float) -> pd.DataFrame:
+def creator_roi(campaign_rows: pd.DataFrame, interval_level: float,
+                revenue_ci: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per creator over all its campaigns: n_campaigns, investment_usd, attributed_conversions,
-    attributed_revenue (sums), roi, roas, cpa_usd and the interval of the summed revenue
-    (Poisson on the summed conversions, as `revenue_interval`)."""
+    attributed_revenue (sums), roi, roas, cpa_usd and the interval of the summed revenue:
+    the attribution model's own creator-level interval where `revenue_ci` (creator_id,
+    revenue_ci_low, revenue_ci_high) has one, else Poisson on the summed conversions."""
     g = campaign_rows.groupby("creator_id", as_index=False).agg(
         n_campaigns=("campaign_id", "nunique"), investment_usd=("investment_usd", "sum"),
         attributed_conversions=("attributed_conversions", "sum"),
@@ -220,6 +221,14 @@ def creator_roi(campaign_rows: pd.DataFrame, interval_level: float) -> pd.DataFr
     fallback = float(g["attributed_revenue"].sum() / total_conv) if total_conv > 0 else 0.0
     g["attributed_revenue_low"], g["attributed_revenue_high"] = revenue_interval(
         g["attributed_conversions"], g["attributed_revenue"], interval_level, fallback)
+    if revenue_ci is not None and {"revenue_ci_low", "revenue_ci_high"} <= set(revenue_ci.columns):
+        ci = revenue_ci.assign(creator_id=revenue_ci["creator_id"].astype("str")) \
+            .set_index("creator_id")[["revenue_ci_low", "revenue_ci_high"]]
+        ci = ci[~ci.index.duplicated()].reindex(g["creator_id"])
+        low = pd.to_numeric(ci["revenue_ci_low"], errors="coerce").astype("float64").to_numpy()
+        high = pd.to_numeric(ci["revenue_ci_high"], errors="coerce").astype("float64").to_numpy()
+        g["attributed_revenue_low"] = np.where(np.isfinite(low), low, g["attributed_revenue_low"])
+        g["attributed_revenue_high"] = np.where(np.isfinite(high), high, g["attributed_revenue_high"])
     g = add_ratios(g)
     return g.drop(columns=["cost_per_engagement_usd"])
 

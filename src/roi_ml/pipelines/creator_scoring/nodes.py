@@ -27,7 +27,8 @@ SCORE_COLUMNS = [
     "model_used",
 ]
 BACKTEST_COLUMNS = ["creator_id", "campaign_id", "tier", "campaign_start", "is_last", "roi",
-                    "predicted_roi", "naive_roi", "tier_avg_roi", "predicted_by", "n_train"]
+                    "predicted_roi", "naive_roi", "tier_avg_roi", "predicted_by", "n_train",
+                    "has_history"]
 KPI_HISTORY_COLUMNS = ["n_posts", "reach", "engagements", "engagements_authentic", "link_clicks",
                        "likes", "comments", "comments_positive", "comments_labelled"]
 
@@ -192,8 +193,8 @@ def _units(frame: pd.DataFrame, value: pd.Series) -> pd.DataFrame:
 
 def score_creators(creator_campaign_roi: pd.DataFrame, history: pd.DataFrame,
                    creators: pd.DataFrame, kpi_post: pd.DataFrame, contracts: pd.DataFrame,
-                   creator_next_roi: pd.DataFrame, as_of: pd.Timestamp,
-                   params: dict) -> pd.DataFrame:
+                   creator_attribution: pd.DataFrame, creator_next_roi: pd.DataFrame,
+                   as_of: pd.Timestamp, params: dict) -> pd.DataFrame:
     """creator_scores: per creator with at least one started contract — overall ROI with its
     interval and trend (over campaigns ended by `as_of`: a running campaign's partial revenue
     would look like a decline), the 0–100 performance score and its components, and the
@@ -202,7 +203,10 @@ def score_creators(creator_campaign_roi: pd.DataFrame, history: pd.DataFrame,
                                "comments_positive", "comments_labelled", "has_disclosure"],
                     "kpi_post", "It is written by the kpis pipeline.")
     cr = creator_campaign_roi
-    overall = roi.creator_roi(cr, params["interval_level"])
+    used = str(cr["model_used"].iloc[0]) if len(cr) else params["attribution"]["model"]
+    ci = creator_attribution[creator_attribution["model"].astype("str") == used] \
+        if "model" in creator_attribution else None
+    overall = roi.creator_roi(cr, params["interval_level"], ci)  # the model's own interval if any
     t = params["trend"]
     overall["roi_trend"] = overall["creator_id"].map(
         roi.roi_trend(history[history["campaign_end"] <= as_of], t["threshold"], t["roas_offset"],

@@ -33,7 +33,7 @@ def create_pipeline(**kwargs) -> Pipeline:
               "creator_roi_model_metrics"], name="train_creator_roi_model"),
         Node(nodes.score_creators,
              ["creator_campaign_roi", "creator_campaign_history", "creators", "kpi_post", "contracts",
-              "creator_next_roi", AS_OF, P],
+              "creator_attribution", "creator_next_roi", AS_OF, P],
              "creator_scores", name="score_creators"),
         Node(nodes.scoring_metrics, ["creator_scores", "creator_roi_model_metrics"],
              "creator_scoring_metrics", name="log_creator_scoring_metrics"),

@@ -55,7 +55,8 @@ def score_creator_scoring(truth: GroundTruth, creator_roi_backtest: pd.DataFrame
     last = bt[bt["is_last"].astype(bool)].merge(
         ct[["creator_id", "campaign_id", "true_roi", "complete_in_window"]],
         on=["creator_id", "campaign_id"], how="inner")
-    has_history = last["naive_roi"].ne(last["tier_avg_roi"])
+    has_history = last["has_history"].astype(bool) if "has_history" in last \
+        else last["naive_roi"].ne(last["tier_avg_roi"])
     out: dict[str, Any] = {
         "next_roi_last_campaign": _rank_figures(last),
         "next_roi_last_campaign_with_history": _rank_figures(last[has_history]),
