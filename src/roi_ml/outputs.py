@@ -17,6 +17,9 @@ KEY_OUTPUTS = [
     ("data/08_reporting/non_compliant_posts.parquet", "posts without a disclosure"),
     ("data/07_model_output/creator_attribution.parquet", "conversions and revenue per creator x attribution model"),
     ("data/08_reporting/attribution_model_comparison.parquet", "the attribution models side by side"),
+    ("data/07_model_output/creator_campaign_roi.parquet", "ROI, ROAS, CPA per creator x campaign, with intervals"),
+    ("data/07_model_output/creator_scores.parquet", "performance score 0-100, ROI trend, predicted next ROI and its drivers"),
+    ("data/08_reporting/creator_roi_shap_summary.png", "what drives the next-campaign ROI model (SHAP)"),
     ("data/08_reporting/evaluation.json", "model scores against the simulator's ground truth"),
 ]
 
