@@ -17,6 +17,8 @@ KEY_OUTPUTS = [
     ("data/08_reporting/non_compliant_posts.parquet", "posts without a disclosure"),
     ("data/07_model_output/creator_attribution.parquet", "conversions and revenue per creator x attribution model"),
     ("data/08_reporting/attribution_model_comparison.parquet", "the attribution models side by side"),
+    ("data/07_model_output/forecast_daily.parquet", "8-week forecasts of conversions and revenue, with intervals"),
+    ("data/07_model_output/budget_pacing.parquet", "projected end-of-campaign spend against plan"),
     ("data/08_reporting/evaluation.json", "model scores against the simulator's ground truth"),
 ]
 

@@ -43,17 +43,17 @@ def build_forecast_history(orders: pd.DataFrame, leads: pd.DataFrame,
     series, date, conversions, revenue, credit_model (attribution model behind breakdowns).
 
     History runs from the first order day to conf forecasting.as_of or, when null, the last
-    day any daily export covers (orders, GA4 conversions, CRM leads, the listening export's
-    daily mentions): a quiet last day without orders is still a day of history."""
+    day the dated exports cover (Shopify order days, the listening export's daily mentions): a
+    quiet last day without orders is still a day of history. GA4 and CRM timestamps are not
+    used for this: a session that started before midnight spills a few events into a day the
+    export does not cover."""
     conversion_events = _frame(conversion_events, ["event_timestamp", "conversion_type"])
     journeys = _frame(journeys, ["journey_id", "converted", "conversion_time", "conversions",
                                  "revenue_usd"])
     journey_touches = _frame(journey_touches, ["journey_id", "position", "post_id"])
     start, end = fs.window_bounds(orders, params.get("as_of"))
     if not params.get("as_of"):
-        end = max(end, *(fs.last_day(t[c]) for t, c in (
-            (conversion_events, "event_timestamp"), (leads, "created_at"), (mentions, "date"))
-            if len(t)))
+        end = max(end, fs.last_day(mentions["date"])) if len(mentions) else end
     total = fs.total_outcomes(orders, leads, conversion_events, start, end)
     out = [total.drop(columns="purchases").assign(series=fs.SERIES_TOTAL, credit_model="")]
     bd = params["breakdowns"]
