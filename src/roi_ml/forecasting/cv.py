@@ -77,7 +77,7 @@ def spec_grid(base: ProphetSpec, grid: dict[str, list]) -> list[ProphetSpec]:
         raise ValueError(f"forecasting.cv.grid has unknown settings {sorted(unknown)}; "
                          f"known: {sorted(base.as_dict())}")
     keys = list(grid)
-    return [base.with_(**dict(zip(keys, values)))
+    return [base.with_(**dict(zip(keys, values, strict=True)))
             for values in itertools.product(*(grid[k] for k in keys))] or [base]
 
 

@@ -102,6 +102,14 @@ def holidays_frame(calendar: dict | None) -> pd.DataFrame | None:
     return pd.DataFrame(rows) if rows else None
 
 
+def predict_quietly(model, frame: pd.DataFrame) -> pd.DataFrame:
+    """model.predict(frame) without the pandas-3 deprecation warnings Prophet 1.5 raises from
+    its own code (once per call otherwise)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", module=r"prophet\.")
+        return model.predict(frame)
+
+
 @dataclass
 class SeriesForecast:
     """History + horizon for one series: frame (date, yhat, yhat_lower, yhat_upper), the
@@ -187,7 +195,7 @@ def prophet_forecast(hist_dates: pd.DatetimeIndex, y: np.ndarray, spend: np.ndar
         # own code, not ours; the warnings would repeat once per fit
         warnings.filterwarnings("ignore", module=r"prophet\.")
         m.fit(train)
-        np.random.seed(seed)  # Prophet's uncertainty draws use numpy's global generator
+        np.random.seed(seed)  # noqa: NPY002 - Prophet's uncertainty draws use numpy's global generator
         pred = m.predict(future)
     frame = pd.DataFrame({"date": dates,
                           "yhat": np.clip(inverse(pred["yhat"].to_numpy()), 0, None),

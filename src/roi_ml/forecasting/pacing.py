@@ -87,7 +87,8 @@ def pace_campaigns(campaigns: pd.DataFrame, contracts: pd.DataFrame, posts: pd.D
     camp = campaigns.copy()
     camp["start"] = pd.to_datetime(camp["start_date"])
     camp["end"] = pd.to_datetime(camp["end_date"])
-    camp["state"] = [campaign_state(s, e, as_of) for s, e in zip(camp["start"], camp["end"])]
+    camp["state"] = [campaign_state(s, e, as_of)
+                     for s, e in zip(camp["start"], camp["end"], strict=True)]
     by = prog.groupby("campaign_id")
     agg = pd.DataFrame({"fixed": by["fixed_usd"].sum(), "fee": by["fee_usd"].sum(),
                         "fee_to_date": by["fee_to_date_usd"].sum(),

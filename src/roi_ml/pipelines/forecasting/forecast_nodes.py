@@ -14,8 +14,15 @@ import pandas as pd
 
 from roi_ml.forecasting import cv as fcv
 from roi_ml.forecasting import series as fs
-from roi_ml.forecasting.model import (REGRESSOR, ProphetSpec, SeriesForecast, forecast_series,
-                                      holidays_frame, prophet_forecast)
+from roi_ml.forecasting.model import (
+    REGRESSOR,
+    ProphetSpec,
+    SeriesForecast,
+    forecast_series,
+    holidays_frame,
+    predict_quietly,
+    prophet_forecast,
+)
 from roi_ml.forecasting.pacing import pace_campaigns
 from roi_ml.registry import ModelBundle
 
@@ -84,7 +91,7 @@ def build_forecast_history(orders: pd.DataFrame, leads: pd.DataFrame,
 def _trim_campaign_series(parts: pd.DataFrame, campaigns: pd.DataFrame) -> pd.DataFrame:
     """A campaign's series starts on the campaign's start date (zeros before are not history)."""
     starts = dict(zip("campaign:" + campaigns["campaign_id"].astype("str"),
-                      pd.to_datetime(campaigns["start_date"])))
+                      pd.to_datetime(campaigns["start_date"]), strict=False))
     first = parts["series"].map(starts)
     return parts[first.isna() | (parts["date"] >= first)].reset_index(drop=True)
 
@@ -224,7 +231,7 @@ def _model_bundle(fc: SeriesForecast, history: pd.DataFrame,
     example = pd.DataFrame({"ds": future["date"].to_numpy()})
     if fc.regressor is not None:
         example[REGRESSOR] = fc.regressor[n_hist:n_hist + len(example)]
-    output = m.predict(example)[["yhat", "yhat_lower", "yhat_upper"]]
+    output = predict_quietly(m, example)[["yhat", "yhat_lower", "yhat_upper"]]
     return ModelBundle(model=m, input_example=example, output_example=output,
                        metadata={"series": fs.SERIES_TOTAL, "metric": "conversions",
                                  "regressor": REGRESSOR if fc.regressor is not None else None,

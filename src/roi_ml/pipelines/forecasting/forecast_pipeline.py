@@ -2,10 +2,13 @@
 
 from kedro.pipeline import Node, Pipeline
 
-from roi_ml.pipelines.forecasting.forecast_nodes import (build_forecast_history,
-                                                         build_forecast_spend,
-                                                         forecast_all_series, pace_budgets,
-                                                         tune_forecast_models)
+from roi_ml.pipelines.forecasting.forecast_nodes import (
+    build_forecast_history,
+    build_forecast_spend,
+    forecast_all_series,
+    pace_budgets,
+    tune_forecast_models,
+)
 
 
 def create_forecast_pipeline(**kwargs) -> Pipeline:
