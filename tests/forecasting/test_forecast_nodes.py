@@ -22,6 +22,7 @@ PARAMS = {
     "min_days_prophet": 28, "min_days_yearly": 365,
     "prophet": {"changepoint_prior_scale": 0.01, "transform": "sqrt"},
     "cv": {"n_folds": 2, "period_days": 7, "min_train_days": 30, "uncertainty_samples": 20,
+           "spend_as_planned": False,
            "grid": {"changepoint_prior_scale": [0.001, 0.05]}},
     "holidays": {},
 }
@@ -54,14 +55,14 @@ def _spend():
 def test_short_history_skips_the_cv_and_says_why(caplog):
     # the CV needs 30 + 7 + 7 = 44 days; give it 40
     with caplog.at_level(logging.WARNING):
-        out = tune_forecast_models(_history(40), _spend(), PARAMS)
+        out = tune_forecast_models(_history(40), _spend(), None, None, None, PARAMS)
     assert out.empty and {"metric", "cv_mase", "selected"} <= set(out.columns)
     assert "the CV needs 44" in caplog.text and "prophet_fixed" in caplog.text
 
 
 def test_every_series_gets_a_forecast_and_names_its_model():
     hist = _history(50)
-    cv = tune_forecast_models(hist, _spend(), PARAMS)  # 50 >= 44: two folds
+    cv = tune_forecast_models(hist, _spend(), None, None, None, PARAMS)  # 50 >= 44: two folds
     assert set(cv["metric"]) == {"conversions", "revenue"}
     assert cv.groupby("metric")["selected"].sum().tolist() == [1, 1]
     assert (cv["cv_folds"] == 2).all()
@@ -122,7 +123,8 @@ def test_forecast_pipeline_runs_in_a_catalog():
     catalog["campaign_attribution"] = pd.DataFrame({"model": pd.Series([], dtype="str")})
     catalog["platform_attribution"] = pd.DataFrame({"model": pd.Series([], dtype="str")})
     catalog["mentions"] = pd.DataFrame({"date": pd.to_datetime(["2026-05-30"])})
-    catalog["params:forecasting"] = {**PARAMS, "as_of": None, "attribution_model": "data_driven",
+    catalog["params:forecasting"] = {**PARAMS, "cv": {**PARAMS["cv"], "spend_as_planned": True},
+                                     "as_of": None, "attribution_model": "data_driven",
                                      "attribution_fallback_model": "time_decay",
                                      "breakdowns": {"campaigns": True, "platforms": True,
                                                     "campaign_recent_days": 30},

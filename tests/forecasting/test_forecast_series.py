@@ -112,3 +112,20 @@ def test_daily_spend_history_and_plan_by_hand():
     days = pd.date_range(D1, periods=6, freq="D")
     np.testing.assert_allclose(fs.spend_for_series(out, "campaign:C1", days), [130, 130, 50, 50, 0, 0])
     np.testing.assert_allclose(fs.spend_for_series(out, "platform:tiktok", days), [130, 0, 25, 25, 50, 50])
+
+
+def test_spend_as_planned_on_an_earlier_day():
+    # on Jun 1 the brand has K1 signed and P1 posted (P2 not yet): history Jun 1 = 130 (fee 100
+    # + product 60 / 2 posts... P2 is not posted yet, so product 60 / 1 post = 60 -> 160), and
+    # 2 deliverables left x 100 spread over C1's days Jun 2-4 (200 / 3 a day)
+    campaigns, contracts, posts = _plan()
+    contracts["signed_date"] = pd.to_datetime(["2026-05-20"])
+    out = fs.spend_as_planned_on(posts, contracts, campaigns, D1, horizon_days=3)
+    per_day = out.groupby("date")["spend_usd"].sum()
+    assert per_day[D1] == pytest.approx(160.0)
+    assert per_day[D2] == pytest.approx(200 / 3)
+    assert out.loc[out["date"] > D1, "is_planned"].all()
+    # a contract signed after the day is not known yet: C1 then has no contract -> its plan
+    contracts["signed_date"] = pd.to_datetime(["2026-06-15"])
+    out = fs.spend_as_planned_on(posts.iloc[:0], contracts, campaigns, D1, horizon_days=3)
+    assert out.groupby("date")["spend_usd"].sum().get(D2) == pytest.approx(30.0)

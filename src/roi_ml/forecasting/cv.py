@@ -3,8 +3,10 @@
 Fold i (i = 0 … n_folds − 1) trains on the first n − horizon − i · period_days days and
 forecasts the next `horizon` days; each fold is scored by MASE (scaled by its own training
 series' seasonal-naive error) and interval coverage. The spec with the lowest mean MASE wins.
-The spend regressor over a fold's horizon is the spend that happened (in the final forecast it
-is the brand's plan).
+The spend regressor over a fold's horizon is, by default in the pipeline, the spend as the brand
+had planned it at the fold's origin (contracts signed and posts published by then, campaign
+plans): the same information the final forecast has, so the CV sees what a plan misses (a
+campaign ending, contracts not yet signed). Without `fold_spend` it is the spend that happened.
 """
 
 from __future__ import annotations
@@ -52,12 +54,15 @@ class CVResult:
 def cross_validate(dates: pd.DatetimeIndex, y: np.ndarray, spend: np.ndarray, spec: ProphetSpec,
                    horizon: int, cutoffs: list[int], holidays: pd.DataFrame | None,
                    min_days_yearly: int, interval_width: float, uncertainty_samples: int,
-                   seed: int = 0) -> CVResult:
-    """Score `spec` on each fold (MASE, coverage; the seasonal-naive forecast's MASE beside)."""
+                   seed: int = 0, fold_spend: dict[int, np.ndarray] | None = None) -> CVResult:
+    """Score `spec` on each fold (MASE, coverage; the seasonal-naive forecast's MASE beside).
+    `fold_spend[cut]` (history + horizon), when given, replaces the spend that happened with
+    the spend as planned at the fold's origin."""
     folds = []
     for cut in cutoffs:
         train, actual = y[:cut], y[cut:cut + horizon]
-        fc = prophet_forecast(dates[:cut], train, spend[:cut + horizon], horizon, spec, holidays,
+        x = fold_spend[cut] if fold_spend is not None else spend[:cut + horizon]
+        fc = prophet_forecast(dates[:cut], train, x, horizon, spec, holidays,
                               min_days_yearly, interval_width, uncertainty_samples, seed).frame
         f = fc.iloc[cut:]
         folds.append({"train_days": cut,
@@ -84,10 +89,12 @@ def spec_grid(base: ProphetSpec, grid: dict[str, list]) -> list[ProphetSpec]:
 def tune(dates: pd.DatetimeIndex, y: np.ndarray, spend: np.ndarray, base: ProphetSpec,
          grid: dict[str, list], horizon: int, cutoffs: list[int], holidays: pd.DataFrame | None,
          min_days_yearly: int, interval_width: float, uncertainty_samples: int,
-         seed: int = 0) -> tuple[CVResult, pd.DataFrame]:
+         seed: int = 0, fold_spend: dict[int, np.ndarray] | None = None
+         ) -> tuple[CVResult, pd.DataFrame]:
     """Cross-validate every spec of the grid: (best result, one row per spec)."""
     results = [cross_validate(dates, y, spend, spec, horizon, cutoffs, holidays,
-                              min_days_yearly, interval_width, uncertainty_samples, seed)
+                              min_days_yearly, interval_width, uncertainty_samples, seed,
+                              fold_spend)
                for spec in spec_grid(base, grid)]
     table = pd.DataFrame([{**{k: r.spec.as_dict()[k] for k in grid}, "cv_mase": r.mase,
                            "cv_coverage": r.coverage, "cv_naive_mase": r.naive_mase}

@@ -177,6 +177,8 @@ def daily_spend(posts: pd.DataFrame, contracts: pd.DataFrame, campaigns: pd.Data
     camp = campaigns.set_index("campaign_id")
     mix = _platform_mix(p)
     overall_mix = p["platform"].value_counts(normalize=True)
+    if overall_mix.empty:  # no post yet: the plan still counts in the total
+        overall_mix = pd.Series({"unknown": 1.0})
     for cid, c in camp.iterrows():
         c_end = pd.Timestamp(c["end_date"])
         if c_end <= end:
@@ -222,6 +224,21 @@ def daily_spend(posts: pd.DataFrame, contracts: pd.DataFrame, campaigns: pd.Data
     out["platform"] = out["platform"].astype("str")
     out["date"] = pd.to_datetime(out["date"]).astype("datetime64[ns]")
     return out.sort_values(["date", "campaign_id", "platform"]).reset_index(drop=True)
+
+
+def spend_as_planned_on(posts: pd.DataFrame, contracts: pd.DataFrame, campaigns: pd.DataFrame,
+                        as_of: pd.Timestamp, horizon_days: int) -> pd.DataFrame:
+    """daily_spend as the brand would have built it on `as_of`: only contracts signed by then
+    and posts published by then (a cross-validation origin sees the plan, not what followed)."""
+    k = contracts
+    if "signed_date" in k.columns:
+        signed = pd.to_datetime(k["signed_date"])
+        if getattr(signed.dt, "tz", None) is not None:
+            signed = signed.dt.tz_convert("UTC").dt.tz_localize(None)
+        k = k[signed.isna() | (signed <= as_of)]
+    day = _utc_day(posts["published_at"])
+    p = posts[day.notna() & (day <= as_of)]
+    return daily_spend(p, k, campaigns, as_of, horizon_days)
 
 
 def spend_for_series(spend: pd.DataFrame, series: str, days: pd.DatetimeIndex) -> np.ndarray:

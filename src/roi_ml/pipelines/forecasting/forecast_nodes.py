@@ -117,6 +117,7 @@ def _series_arrays(history: pd.DataFrame, spend: pd.DataFrame, series: str, metr
 
 
 def tune_forecast_models(forecast_history: pd.DataFrame, forecast_spend: pd.DataFrame,
+                         posts: pd.DataFrame, contracts: pd.DataFrame, campaigns: pd.DataFrame,
                          params: dict[str, Any]) -> pd.DataFrame:
     """Rolling-origin CV of every spec of conf forecasting.cv.grid on the total series, per
     metric: series, metric, the grid's settings, cv_mase, cv_coverage, cv_naive_mase, cv_folds,
@@ -136,9 +137,17 @@ def tune_forecast_models(forecast_history: pd.DataFrame, forecast_spend: pd.Data
                         "(conf forecasting.cv): the fixed settings of forecasting.prophet are "
                         "used (model_used prophet_fixed)", metric, len(y), need)
             continue
+        fold_spend = None
+        if cv.get("spend_as_planned", True):
+            fold_spend = {}
+            for cut in cuts:
+                planned = fs.spend_as_planned_on(posts, contracts, campaigns, dates[cut - 1],
+                                                 horizon)
+                fold_spend[cut] = fs.spend_for_series(planned, fs.SERIES_TOTAL,
+                                                      pd.date_range(dates[0], periods=cut + horizon))
         best, table = fcv.tune(dates, y, spend, _base_spec(params), cv["grid"], horizon, cuts,
                                holidays, params["min_days_yearly"], params["interval_width"],
-                               cv["uncertainty_samples"], params["random_seed"])
+                               cv["uncertainty_samples"], params["random_seed"], fold_spend)
         table["selected"] = [all(row[k] == getattr(best.spec, k) for k in cv["grid"])
                              for _, row in table.iterrows()]
         table.insert(0, "metric", metric)
