@@ -8,6 +8,7 @@ is always `ground_truth`; it returns a JSON-able dict (or a skip note when there
 from kedro.pipeline import Node, Pipeline
 
 from roi_ml.pipelines.evaluation.attribution import score_attribution
+from roi_ml.pipelines.evaluation.budget import score_budget
 from roi_ml.pipelines.evaluation.forecasting import score_forecasting
 from roi_ml.pipelines.evaluation.kpis import score_kpis
 from roi_ml.pipelines.evaluation.nodes import assemble_evaluation, score_ingestion
@@ -18,6 +19,7 @@ SECTIONS = [
     ("attribution", score_attribution, ["ground_truth", "creator_attribution", "attribution_journeys",
                                         "attribution_touches", "attribution_entities", "params:attribution"]),
     ("forecasting", score_forecasting, ["ground_truth", "forecast_daily", "budget_pacing"]),
+    ("budget", score_budget, ["ground_truth", "budget_allocation", "response_curves"]),
 ]
 
 
