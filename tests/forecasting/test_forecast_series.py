@@ -129,3 +129,26 @@ def test_spend_as_planned_on_an_earlier_day():
     contracts["signed_date"] = pd.to_datetime(["2026-06-15"])
     out = fs.spend_as_planned_on(posts.iloc[:0], contracts, campaigns, D1, horizon_days=3)
     assert out.groupby("date")["spend_usd"].sum().get(D2) == pytest.approx(30.0)
+
+
+def test_contract_efficiency_by_hand():
+    # two contracts, one post each, both 2 days old on Jun 3 with decay 0.5: realised share
+    # 1 - 0.5^3 = 0.875. K1 post costs 100 -> R = 87.5, 7 touched conversions; K2 costs 100 ->
+    # R = 87.5, 0 conversions. mu = 7 / 175 = 0.04; m = 87.5:
+    # w_K1 = ((7 + 87.5*0.04) / (87.5 + 87.5)) / 0.04 = (10.5 / 175) / 0.04 = 1.5
+    # w_K2 = ((0 + 3.5) / 175) / 0.04 = 0.5
+    contracts = pd.DataFrame({"contract_id": ["K1", "K2"], "fee_usd": [100.0, 100.0],
+                              "product_cost_usd": [0.0, 0.0],
+                              "deliverables_committed": [1, 1]})
+    posts = pd.DataFrame({"post_id": ["P1", "P2"], "contract_id": ["K1", "K2"],
+                          "campaign_id": ["C", "C"], "platform": ["x", "x"],
+                          "published_at": pd.to_datetime(["2026-06-01", "2026-06-01"]).tz_localize("UTC"),
+                          "due_date": pd.to_datetime(["2026-06-01", "2026-06-01"])})
+    response = pd.DataFrame({"post_id": ["P1", "P1"], "date": pd.to_datetime(["2026-06-02", "2026-06-09"]),
+                             "conversions": [7.0, 100.0], "revenue": [70.0, 1000.0]})
+    w = fs.contract_efficiency(posts, contracts, response, pd.Timestamp("2026-06-03"), 0.5, 87.5)
+    assert w["K1"] == pytest.approx(1.5) and w["K2"] == pytest.approx(0.5)  # Jun 9 not seen yet
+    out = fs.daily_spend(posts, contracts, pd.DataFrame(columns=["campaign_id", "start_date",
+                                                                 "end_date"]),
+                         pd.Timestamp("2026-06-03"), 2, w)
+    assert out["effective_spend_usd"].sum() == pytest.approx(100 * 1.5 + 100 * 0.5)

@@ -95,6 +95,66 @@ def select_attribution(credit: pd.DataFrame, model: str, fallback: str) -> tuple
     return pd.DataFrame(), "none"
 
 
+def touched_by_post(journeys: pd.DataFrame, journey_touches: pd.DataFrame) -> pd.DataFrame:
+    """post_id, date, conversions, revenue of converting journeys by their last creator touch."""
+    conv = journeys[journeys["converted"].astype(bool)][["journey_id", "conversion_time",
+                                                        "conversions", "revenue_usd"]]
+    t = journey_touches[journey_touches["post_id"].notna()][["journey_id", "position", "post_id"]]
+    t = t[t["journey_id"].isin(conv["journey_id"])]
+    last = t.sort_values(["journey_id", "position"]).drop_duplicates("journey_id", keep="last")
+    m = last.merge(conv, on="journey_id", how="inner")
+    m["date"] = _utc_day(m["conversion_time"])
+    out = (m.groupby(["post_id", "date"], as_index=False)
+           .agg(conversions=("conversions", "sum"), revenue=("revenue_usd", "sum")))
+    out["post_id"] = out["post_id"].astype("str")
+    return out
+
+
+def post_spend(posts: pd.DataFrame, contracts: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:
+    """Posts published by `end` with their day and cost: fee / committed + product / posts."""
+    p = posts.copy()
+    published = _utc_day(p["published_at"])
+    p["date"] = published.fillna(pd.to_datetime(p["due_date"]).astype("datetime64[ns]"))
+    p = p[p["date"].notna() & (p["date"] <= end)]
+    n_posts = p.groupby("contract_id").size()
+    k = contracts.set_index("contract_id")
+    committed = pd.to_numeric(k["deliverables_committed"], errors="coerce").astype("float64")
+    committed = committed.where(committed > 0, np.nan)
+    fee_per = (pd.to_numeric(k["fee_usd"]) / committed).fillna(0.0)
+    product_per = (pd.to_numeric(k["product_cost_usd"]).fillna(0.0)
+                   / n_posts.reindex(k.index).astype("float64")).fillna(0.0)
+    p["spend_usd"] = (p["contract_id"].map(fee_per).astype("float64").fillna(0.0)
+                      + p["contract_id"].map(product_per).astype("float64").fillna(0.0))
+    return p
+
+
+def contract_efficiency(posts: pd.DataFrame, contracts: pd.DataFrame, post_response: pd.DataFrame,
+                        as_of: pd.Timestamp, decay: float, shrinkage_usd: float) -> pd.Series:
+    """contract_id -> weight of its spend: its creator-touched conversions per dollar so far,
+    relative to all contracts', shrunk toward 1:
+
+        w_k = ((T_k + m · μ) / (R_k + m)) / μ,   μ = Σ T / Σ R
+
+    T_k: conversions by `as_of` of journeys whose last creator touch is a post of k; R_k: the
+    part of k's spend whose response has had time to arrive, Σ_posts spend · (1 − decay^(age+1))
+    (age in days at `as_of`, the adstock kernel's share realised); m = shrinkage_usd. A contract
+    without a post yet weighs 1."""
+    p = post_spend(posts, contracts, as_of)
+    if p.empty:
+        return pd.Series(dtype="float64")
+    age = (as_of - p["date"]).dt.days.clip(lower=0).to_numpy("float64")
+    p["realised_usd"] = p["spend_usd"] * (1 - decay ** (age + 1))
+    r = post_response[post_response["date"] <= as_of]
+    touched = r.groupby("post_id")["conversions"].sum()
+    p["touched"] = p["post_id"].astype("str").map(touched).fillna(0.0).astype("float64")
+    by = p.groupby("contract_id")[["touched", "realised_usd"]].sum()
+    total_r = by["realised_usd"].sum()
+    if total_r <= 0 or by["touched"].sum() <= 0:
+        return pd.Series(1.0, index=by.index)
+    mu = by["touched"].sum() / total_r
+    return ((by["touched"] + shrinkage_usd * mu) / (by["realised_usd"] + shrinkage_usd)) / mu
+
+
 def touched_outcomes(journeys: pd.DataFrame, journey_touches: pd.DataFrame, posts: pd.DataFrame,
                      start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
     """date, campaign_id, platform, conversions, revenue of converting journeys by their last
@@ -153,23 +213,22 @@ def _platform_mix(posts: pd.DataFrame) -> dict[str, pd.Series]:
 
 
 def daily_spend(posts: pd.DataFrame, contracts: pd.DataFrame, campaigns: pd.DataFrame,
-                end: pd.Timestamp, horizon_days: int) -> pd.DataFrame:
+                end: pd.Timestamp, horizon_days: int,
+                weights: pd.Series | None = None) -> pd.DataFrame:
     """date, campaign_id, platform, spend_usd, is_planned: history from delivered posts, the
-    future (end, end + horizon] from the brand's plan (module docstring)."""
-    p = posts.copy()
-    published = _utc_day(p["published_at"])
-    p["date"] = published.fillna(pd.to_datetime(p["due_date"]).astype("datetime64[ns]"))
-    p = p[p["date"].notna() & (p["date"] <= end)]
+    future (end, end + horizon] from the brand's plan (module docstring). With `weights`
+    (contract_id -> weight, from `contract_efficiency`) also effective_spend_usd = spend ×
+    weight (1 for a contract without one): an experiment the pipeline does not use (see
+    docs/accuracy.md, "Forecasts")."""
+    p = post_spend(posts, contracts, end)
     n_posts = p.groupby("contract_id").size()
     k = contracts.set_index("contract_id")
     committed = pd.to_numeric(k["deliverables_committed"], errors="coerce").astype("float64")
-    committed = committed.where(committed > 0, np.nan)
-    fee_per = (pd.to_numeric(k["fee_usd"]) / committed).fillna(0.0)
-    product_per = (pd.to_numeric(k["product_cost_usd"]).fillna(0.0)
-                   / n_posts.reindex(k.index).astype("float64")).fillna(0.0)
-    p["spend_usd"] = (p["contract_id"].map(fee_per).astype("float64").fillna(0.0)
-                      + p["contract_id"].map(product_per).astype("float64").fillna(0.0))
-    hist = (p.groupby(["date", "campaign_id", "platform"], as_index=False)["spend_usd"].sum())
+    fee_per = (pd.to_numeric(k["fee_usd"]) / committed.where(committed > 0, np.nan)).fillna(0.0)
+    w = weights if weights is not None else pd.Series(dtype="float64")
+    p["effective_spend_usd"] = p["spend_usd"] * p["contract_id"].map(w).astype("float64").fillna(1.0)
+    hist = (p.groupby(["date", "campaign_id", "platform"], as_index=False)
+            [["spend_usd", "effective_spend_usd"]].sum())
     hist["is_planned"] = False
 
     horizon_end = end + pd.Timedelta(days=horizon_days)
@@ -201,25 +260,31 @@ def daily_spend(posts: pd.DataFrame, contracts: pd.DataFrame, campaigns: pd.Data
                 # spread over the campaign's remaining days, the horizon cut applied after
                 all_days = pd.date_range(first, c_end, freq="D")
                 per_day = amount / len(all_days)
+                weight = float(w.get(ct["contract_id"], 1.0))
                 shares = mix.get(ct["contract_id"], overall_mix)
                 for plat, share in shares.items():
-                    future_rows.append(pd.DataFrame({"date": days, "campaign_id": cid,
-                                                     "platform": plat,
-                                                     "spend_usd": per_day * float(share)}))
+                    future_rows.append(pd.DataFrame({
+                        "date": days, "campaign_id": cid, "platform": plat,
+                        "spend_usd": per_day * float(share),
+                        "effective_spend_usd": per_day * float(share) * weight}))
         else:
             per_day = float(c.get("planned_daily_spend_usd") or 0.0)
             if per_day > 0:
                 for plat, share in overall_mix.items():
-                    future_rows.append(pd.DataFrame({"date": days, "campaign_id": cid,
-                                                     "platform": plat,
-                                                     "spend_usd": per_day * float(share)}))
+                    future_rows.append(pd.DataFrame({
+                        "date": days, "campaign_id": cid, "platform": plat,
+                        "spend_usd": per_day * float(share),
+                        "effective_spend_usd": per_day * float(share)}))
     if future_rows:
         fut = (pd.concat(future_rows, ignore_index=True)
-               .groupby(["date", "campaign_id", "platform"], as_index=False)["spend_usd"].sum())
+               .groupby(["date", "campaign_id", "platform"], as_index=False)
+               [["spend_usd", "effective_spend_usd"]].sum())
         fut["is_planned"] = True
         out = pd.concat([hist, fut], ignore_index=True)
     else:
         out = hist
+    if weights is None:
+        out = out.drop(columns="effective_spend_usd")
     out["campaign_id"] = out["campaign_id"].astype("str")
     out["platform"] = out["platform"].astype("str")
     out["date"] = pd.to_datetime(out["date"]).astype("datetime64[ns]")
@@ -227,7 +292,8 @@ def daily_spend(posts: pd.DataFrame, contracts: pd.DataFrame, campaigns: pd.Data
 
 
 def spend_as_planned_on(posts: pd.DataFrame, contracts: pd.DataFrame, campaigns: pd.DataFrame,
-                        as_of: pd.Timestamp, horizon_days: int) -> pd.DataFrame:
+                        as_of: pd.Timestamp, horizon_days: int,
+                        weights: pd.Series | None = None) -> pd.DataFrame:
     """daily_spend as the brand would have built it on `as_of`: only contracts signed by then
     and posts published by then (a cross-validation origin sees the plan, not what followed)."""
     k = contracts
@@ -238,14 +304,16 @@ def spend_as_planned_on(posts: pd.DataFrame, contracts: pd.DataFrame, campaigns:
         k = k[signed.isna() | (signed <= as_of)]
     day = _utc_day(posts["published_at"])
     p = posts[day.notna() & (day <= as_of)]
-    return daily_spend(p, k, campaigns, as_of, horizon_days)
+    return daily_spend(p, k, campaigns, as_of, horizon_days, weights)
 
 
-def spend_for_series(spend: pd.DataFrame, series: str, days: pd.DatetimeIndex) -> np.ndarray:
-    """Daily spend over `days` for a series name (total, campaign:<id>, platform:<name>)."""
+def spend_for_series(spend: pd.DataFrame, series: str, days: pd.DatetimeIndex,
+                     column: str = "spend_usd") -> np.ndarray:
+    """Daily spend (`column`: spend_usd or effective_spend_usd) over `days` for a series name
+    (total, campaign:<id>, platform:<name>)."""
     s = spend
     if series.startswith("campaign:"):
         s = spend[spend["campaign_id"] == series.split(":", 1)[1]]
     elif series.startswith("platform:"):
         s = spend[spend["platform"] == series.split(":", 1)[1]]
-    return s.groupby("date")["spend_usd"].sum().reindex(days, fill_value=0.0).to_numpy("float64")
+    return s.groupby("date")[column].sum().reindex(days, fill_value=0.0).to_numpy("float64")
