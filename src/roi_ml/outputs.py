@@ -19,6 +19,8 @@ KEY_OUTPUTS = [
     ("data/08_reporting/attribution_model_comparison.parquet", "the attribution models side by side"),
     ("data/07_model_output/forecast_daily.parquet", "8-week forecasts of conversions and revenue, with intervals"),
     ("data/07_model_output/budget_pacing.parquet", "projected end-of-campaign spend against plan"),
+    ("data/07_model_output/response_curves.parquet", "per-creator response curve of revenue against spend"),
+    ("data/07_model_output/budget_allocation.parquet", "next period's budget per creator, with bounds and marginal ROI"),
     ("data/08_reporting/evaluation.json", "model scores against the simulator's ground truth"),
 ]
 

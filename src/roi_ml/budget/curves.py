@@ -217,9 +217,9 @@ def _loss_grad(theta: np.ndarray, L: _Layout, d: _Design, y: np.ndarray, dispers
     return loss, grad
 
 
-def _minimise(theta0, L, d, y, dispersion, tau_a, tau_g, s) -> np.ndarray:
+def _minimise(theta0, L, d, y, dispersion, tau_a, tau_g, s, ftol: float = 1e-10) -> np.ndarray:
     res = minimize(_loss_grad, theta0, args=(L, d, y, dispersion, tau_a, tau_g, s), jac=True,
-                   method="L-BFGS-B", options={"maxiter": 3000, "ftol": 1e-10, "gtol": 1e-6})
+                   method="L-BFGS-B", options={"maxiter": 3000, "ftol": ftol, "gtol": 1e-6})
     return res.x
 
 
@@ -430,7 +430,7 @@ class PooledHillCurves:
                            self.revenue_per_conversion_[d.obs_creator])
         for bi in range(s.n_bootstrap):
             y_star = np.maximum(mu_from + rng.choice(resid, size=len(y), replace=True) * sd, 0.0)
-            th = _minimise(theta, L, d, y_star, self.dispersion_, self.tau_a_, self.tau_g_, s)
+            th = _minimise(theta, L, d, y_star, self.dispersion_, self.tau_a_, self.tau_g_, s, ftol=1e-8)
             rpc = self._revenue_per_conversion(y_star, y_star * rpc_obs)
             cur = self._curves(th, rpc)
             for k in keys:
