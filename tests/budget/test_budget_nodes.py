@@ -100,7 +100,10 @@ def test_fit_and_allocate(brand, budget_params):
     free = alloc[alloc["binding_constraint"] == "none"]
     if len(free) > 1:
         assert free["marginal_roi"].std() < 0.02 * (1 + free["marginal_roi"].abs().mean())
-    assert summary["expected_revenue_low"] <= summary["expected_revenue_recommended"] * 1.2
+    # bootstrap draws are recentred on the point estimate: the interval holds it
+    assert summary["expected_revenue_low"] <= summary["expected_revenue_recommended"] <= summary["expected_revenue_high"]
+    assert (alloc["expected_revenue_low"] <= alloc["expected_revenue_recommended"] + 1e-9).all()
+    assert (alloc["expected_revenue_recommended"] <= alloc["expected_revenue_high"] + 1e-9).all()
     assert metrics["expected_revenue_recommended"]["value"] == pytest.approx(summary["expected_revenue_recommended"])
 
 
@@ -152,3 +155,13 @@ def test_pipeline_runs_on_a_catalog(brand, budget_params):
     assert alloc.columns.tolist() == nodes.ALLOCATION_COLUMNS
     assert str(alloc["binding_constraint"].dtype) == "str"
     assert catalog.load("budget_allocation_summary")["n_creators"] == len(alloc)
+
+
+def test_bootstrap_interval_is_recentred_on_the_estimate():
+    # draws 4, 5, 6 (median 5), point 10, quantiles 0 and 1:
+    # multiplicative: 10 · 4/5 = 8, 10 · 6/5 = 12; additive: 10 + (4 − 5) = 9, 10 + (6 − 5) = 11
+    draws = np.array([[4.0], [5.0], [6.0]])
+    low, high = nodes.bootstrap_interval(np.array([10.0]), draws, (0.0, 1.0))
+    assert (low[0], high[0]) == pytest.approx((8.0, 12.0))
+    low, high = nodes.bootstrap_interval(np.array([10.0]), draws, (0.0, 1.0), additive=True)
+    assert (low[0], high[0]) == pytest.approx((9.0, 11.0))

@@ -195,8 +195,8 @@ def fit_response_curves(budget_contracts: pd.DataFrame, creators: pd.DataFrame,
     q = _quantiles(params)
     vrev = model.draws_["vmax_conversions"] * model.draws_["revenue_per_conversion_usd"]
     if len(vrev):
-        curves["vmax_revenue_low"] = np.quantile(vrev, q[0], axis=0)
-        curves["vmax_revenue_high"] = np.quantile(vrev, q[1], axis=0)
+        curves["vmax_revenue_low"], curves["vmax_revenue_high"] = bootstrap_interval(
+            curves["vmax_revenue_usd"].to_numpy(), vrev, q)
     else:
         curves["vmax_revenue_low"] = curves["vmax_revenue_high"] = curves["vmax_revenue_usd"]
     curves["model_used"] = str(budget_contracts["model_used"].iloc[0]) if len(budget_contracts) else ""
@@ -212,6 +212,21 @@ def fit_response_curves(budget_contracts: pd.DataFrame, creators: pd.DataFrame,
 def _quantiles(params: dict) -> tuple[float, float]:
     level = float(params["interval"])
     return (1 - level) / 2, 1 - (1 - level) / 2
+
+
+def bootstrap_interval(point, draws, q: tuple[float, float], additive: bool = False):
+    """(low, high) of a quantity from its bootstrap draws (axis 0), recentred on the point
+    estimate: refits of data simulated around a shrunk fit shrink again, so the draws' median
+    is moved onto the point (multiplicatively, or additively for a quantity that can be ≤ 0)
+    and the interval always holds the estimate."""
+    point = np.asarray(point, dtype=float)
+    med = np.median(draws, axis=0)
+    if additive:
+        return point + np.quantile(draws, q[0], axis=0) - med, point + np.quantile(draws, q[1], axis=0) - med
+    safe = np.where(med > 0, med, 1.0)
+    low = np.where(med > 0, point * np.quantile(draws, q[0], axis=0) / safe, point)
+    high = np.where(med > 0, point * np.quantile(draws, q[1], axis=0) / safe, point)
+    return low, high
 
 
 def curve_points(model: PooledHillCurves, curves: pd.DataFrame, budget_contracts: pd.DataFrame,
@@ -231,7 +246,7 @@ def curve_points(model: PooledHillCurves, curves: pd.DataFrame, budget_contracts
     if dr["vmax_conversions"].shape[0]:
         v = (dr["vmax_conversions"] * dr["revenue_per_conversion_usd"])[:, :, None]
         rev_draws = hill_curve(grid[None], v, dr["ec50_usd"][:, :, None], dr["hill_slope"][:, :, None])
-        low, high = np.quantile(rev_draws, q[0], axis=0), np.quantile(rev_draws, q[1], axis=0)
+        low, high = bootstrap_interval(conv * rpc, rev_draws, q)
     else:
         low = high = conv * rpc
     n_pts = grid.shape[1]
@@ -320,11 +335,14 @@ def allocate_budget(model: PooledHillCurves, budget_contracts: pd.DataFrame,
         vd = (dr["vmax_conversions"] * dr["revenue_per_conversion_usd"])[:, pos]
         rd = hill_curve(s[None, :], vd, dr["ec50_usd"][:, pos], dr["hill_slope"][:, pos])
         rd_cur = hill_curve(current[None, :], vd, dr["ec50_usd"][:, pos], dr["hill_slope"][:, pos])
-        out["expected_revenue_low"] = np.quantile(rd, q[0], axis=0)
-        out["expected_revenue_high"] = np.quantile(rd, q[1], axis=0)
+        out["expected_revenue_low"], out["expected_revenue_high"] = bootstrap_interval(
+            out["expected_revenue_recommended"].to_numpy(), rd, q)
         tot, tot_cur = rd.sum(axis=1), rd_cur.sum(axis=1)
-        total_low, total_high = np.quantile(tot, q).tolist()
-        gain_low, gain_high = np.quantile(tot - tot_cur, q).tolist()
+        exp_rec_pt = float(out["expected_revenue_recommended"].sum())
+        exp_cur_pt = float(out["expected_revenue_current"].sum())
+        total_low, total_high = (float(x) for x in bootstrap_interval(exp_rec_pt, tot, q))
+        gain_low, gain_high = (float(x) for x in bootstrap_interval(
+            exp_rec_pt - exp_cur_pt, tot - tot_cur, q, additive=True))
     else:
         out["expected_revenue_low"] = out["expected_revenue_high"] = out["expected_revenue_recommended"]
         total_low = total_high = float(out["expected_revenue_recommended"].sum())
