@@ -114,6 +114,11 @@ def test_scenario_total_and_too_small_total(brand, budget_params):
     budget_params["total"] = float(base["current_budget"].sum() * 1.3)
     more, _, _ = nodes.allocate_budget(model, bc, budget_params)
     assert more["recommended_budget"].sum() == pytest.approx(budget_params["total"], rel=1e-6)
+    # more than the roster can absorb: everyone at its maximum, the rest reported unallocated
+    budget_params["total"] = float(base["max_budget"].sum() + 500.0)
+    full, summary, _ = nodes.allocate_budget(model, bc, budget_params)
+    np.testing.assert_allclose(full["recommended_budget"], full["max_budget"], rtol=1e-9)
+    assert summary["unallocated_usd"] == pytest.approx(500.0)
     budget_params["total"] = float(base["min_budget"].sum() - 100.0)
     with pytest.raises(BudgetError, match=r"shortfall 100\.00 USD.*budget\.total"):
         nodes.allocate_budget(model, bc, budget_params)

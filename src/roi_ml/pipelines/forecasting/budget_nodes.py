@@ -320,6 +320,15 @@ def allocate_budget(model: PooledHillCurves, budget_contracts: pd.DataFrame,
     objective = params["objective"]
     lower, upper = bounds["min_budget"].to_numpy(), bounds["max_budget"].to_numpy()
     current = bounds["current_budget"].to_numpy()
+    unallocated = 0.0
+    if objective != "target_roas" and total > upper.sum():
+        # a scenario larger than the roster can absorb: spend what the bounds allow, say so
+        unallocated = total - float(upper.sum())
+        log.warning("Budget: total %.2f USD is above what the %d creators can take under their "
+                    "maximum budgets (%.2f USD); %.2f USD stays unallocated. Raise "
+                    "`budget.bounds.max_increase_share` / `max_deliverables` or widen "
+                    "`budget.period_days` to allocate it.", total, len(upper), upper.sum(), unallocated)
+        total = float(upper.sum())
     res = allocate(conv if objective == "conversions" else rev, lower, upper, total, current=current,
                    objective=objective, revenue_curves=rev, target_roas=params.get("target_roas"),
                    grid_points=int(params["grid_points"]))
@@ -354,7 +363,8 @@ def allocate_budget(model: PooledHillCurves, budget_contracts: pd.DataFrame,
     out["binding_constraint"] = out["binding_constraint"].astype("str")
     exp_cur, exp_rec = float(out["expected_revenue_current"].sum()), float(out["expected_revenue_recommended"].sum())
     summary = {
-        "objective": objective, "total_budget_usd": total,
+        "objective": objective, "total_budget_usd": total + unallocated,
+        "unallocated_usd": unallocated,
         "current_total_usd": float(current.sum()), "recommended_total_usd": float(s.sum()),
         "n_creators": int(len(out)), "model_used": str(c["model_used"].iloc[0]) if "model_used" in c else "",
         "expected_revenue_current": exp_cur, "expected_revenue_recommended": exp_rec,
