@@ -20,6 +20,10 @@ KEY_OUTPUTS = [
     ("data/07_model_output/creator_campaign_roi.parquet", "ROI, ROAS, CPA per creator x campaign, with intervals"),
     ("data/07_model_output/creator_scores.parquet", "performance score 0-100, ROI trend, predicted next ROI and its drivers"),
     ("data/08_reporting/creator_roi_shap_summary.png", "what drives the next-campaign ROI model (SHAP)"),
+    ("data/07_model_output/forecast_daily.parquet", "8-week forecasts of conversions and revenue, with intervals"),
+    ("data/07_model_output/budget_pacing.parquet", "projected end-of-campaign spend against plan"),
+    ("data/07_model_output/response_curves.parquet", "per-creator response curve of revenue against spend"),
+    ("data/07_model_output/budget_allocation.parquet", "next period's budget per creator, with bounds and marginal ROI"),
     ("data/08_reporting/evaluation.json", "model scores against the simulator's ground truth"),
 ]
 
