@@ -12,15 +12,21 @@ frames out):
   creator's view-through conversions and revenue with an interval.
 
 The model (docs/metrics.md, "View-through credit"). For a creator × platform unit u with
-adstocked authentic impressions A_u(d) (geometric adstock, weights (1 − λ) λ^k, k = 0, 1, …)
-and visible (click-and-code) credit C_u from the other attribution model:
+visible (click-and-code) credit C_u from the other attribution model, adstocked authentic
+impressions A_u(d) and adstocked creator-touched conversions T_u(d) (geometric adstock, weights
+(1 − λ) λ^k, k = 0, 1, …; own λ each):
 
-    x_u(d) = r_u · A_u(d),   r_u = (C_u + n₀ · r_g) / (I_u + n₀)
+    x_u(d) = m_u · p_u(d),   m_u = r_u · I_u,   r_u = (C_u + n₀ · r_g) / (I_u + n₀)
+    p_u(d) = (T_u(d) + k · A_u(d) / I_u) / (Σ_window T_u + k)
 
-is the unit's expected visible conversions on day d: r_u is its visible credit per adstocked
-authentic impression in the window I_u, shrunk toward its tier × platform group's rate r_g
-with n₀ = `prior_impressions_share` × the group's median I_u pseudo-impressions (a creator with
-no clicks gets its group's rate). The touchless conversions of day d are
+x_u is the unit's expected visible conversions on day d. m_u is its visible credit, shrunk
+toward its tier × platform group's credit per impression r_g (itself shrunk toward the
+platform's) with n₀ = `prior_impressions_share` × the group's median in-window impressions I_u,
+so a creator with no clicks gets its group's rate. p_u is its timing: when its clicks and codes
+happened (they show when the audience was reached; view-through conversions of the same posts
+follow them), with its impressions' timing as k = `impression_timing_weight` pseudo-touches, so
+a unit with few touches takes the timing of its impressions. The touchless conversions of day
+d are
 
     y(d) = baseline(d) + Σ_u θ_u · x_u(d) + ε(d),   θ_u = ρ₀ + a_platform + a_tier×platform + δ_u
 
@@ -33,8 +39,12 @@ Monday, the Christmas run-up, Valentine's, Mother's Day, Prime Day, plus `extra_
 The noise variance comes from the residuals of the pooled fit, inflated for residual
 autocorrelation. The posterior mean and covariance are one linear solve (deterministic).
 
-A unit's view-through conversions are max(θ_u, 0) · X_u with X_u = Σ_window x_u(d); a creator's
-are the sum over its platforms. The interval adds the posterior variance of θ_u (X_u² var θ_u)
+Optionally (`add_uncredited_touched`) the creator-touched conversions the visible model did not
+credit are added back to y (see `uncredited_touched`; off by default: it biased the ratio up on
+the simulated worlds, docs/view_through_research.md).
+
+A unit's view-through conversions are max(θ_u, 0) · m_u; a creator's are the sum over its
+platforms. The interval adds the posterior variance of θ_u (m_u² var θ_u)
 and the Poisson variance of the count itself (its expected value), normal, clipped at 0.
 Revenue = conversions × the creator's visible revenue per conversion, shrunk toward the
 touchless conversions' average (`aov_prior_conversions` pseudo-conversions).
@@ -63,7 +73,9 @@ TOUCHED_COLUMNS = ["touched_conversions", "touched_revenue"]  # optional in esti
 class ViewThroughConfig:
     """Settings of the view-through model (conf: attribution.data_driven.view_through)."""
 
-    adstock_decay: float = 0.7          # λ: share of a day's exposure effect carried to the next day
+    adstock_decay: float = 0.8          # λ of impressions: share of a day's exposure effect carried to the next day
+    touch_adstock_decay: float = 0.5    # λ of creator-touched conversions (the timing of reach)
+    impression_timing_weight: float = 2.0  # pseudo-touches: how much impressions shape a unit's timing
     authenticity_weight: float = 1.0    # authentic share = 1 − w · (1 − authenticity_score / 100)
     aggregation: str = "day"            # day | week: rows of the regression
     trend_knot_days: int = 91           # spacing of the piecewise-linear trend's knots (0 = straight)
@@ -79,7 +91,7 @@ class ViewThroughConfig:
     autocorrelation_lags: int = 7       # lags in the residual autocorrelation variance inflation
     aov_prior_conversions: float = 5.0  # pseudo-conversions pulling a creator's AOV to the average
     interval: float = 0.9               # central interval of view_through_ci_low / _high
-    add_uncredited_touched: bool = True  # add back touched conversions the visible model did not credit
+    add_uncredited_touched: bool = False  # add back touched conversions the visible model did not credit
     min_days: int = 28                  # fewer days with data: no estimate (zeros, logged)
     random_state: int = 0               # reserved for resampling variants; the fit is exact
 
@@ -244,9 +256,9 @@ def holiday_windows(days: pd.DatetimeIndex, extra: list | None = None) -> pd.Dat
     cols = {k: np.zeros(len(days)) for k in ("bfcm", "christmas", "valentines", "mothers_day", "prime_day")}
     for y in sorted(set(days.year)):
         nov1 = pd.Timestamp(year=y, month=11, day=1)
-        thanks = nov1 + pd.Timedelta(days=(3 - nov1.dayofweek) % 7 + 21)
+        thanks = nov1 + pd.Timedelta(days=(3 - nov1.day_of_week) % 7 + 21)
         may1 = pd.Timestamp(year=y, month=5, day=1)
-        mothers = may1 + pd.Timedelta(days=(6 - may1.dayofweek) % 7 + 7)
+        mothers = may1 + pd.Timedelta(days=(6 - may1.day_of_week) % 7 + 7)
         spans = {"bfcm": (thanks + pd.Timedelta(days=1), thanks + pd.Timedelta(days=4)),
                  "christmas": (pd.Timestamp(year=y, month=12, day=1), pd.Timestamp(year=y, month=12, day=24)),
                  "valentines": (pd.Timestamp(year=y, month=2, day=7), pd.Timestamp(year=y, month=2, day=14)),
@@ -275,8 +287,8 @@ def baseline_design(days: pd.DatetimeIndex, cfg: ViewThroughConfig) -> pd.DataFr
         for k in np.arange(cfg.trend_knot_days, span, cfg.trend_knot_days):
             cols[f"trend_after_{int(k)}"] = np.maximum(t - k, 0.0) / span
     for d in range(6):
-        cols[f"weekday_{d}"] = (days.dayofweek == d).astype(float)
-    doy = days.dayofyear.to_numpy(dtype="float64")
+        cols[f"weekday_{d}"] = (days.day_of_week == d).astype(float)
+    doy = days.day_of_year.to_numpy(dtype="float64")
     for h in range(1, cfg.yearly_harmonics + 1):
         cols[f"yearly_sin{h}"] = np.sin(2 * np.pi * h * doy / 365.25)
         cols[f"yearly_cos{h}"] = np.cos(2 * np.pi * h * doy / 365.25)
@@ -367,61 +379,78 @@ def estimate_view_through(daily: pd.DataFrame, exposure: pd.DataFrame, creators:
 
 def unit_table(exposure: pd.DataFrame, click_credit: pd.DataFrame, days: pd.DatetimeIndex,
                cfg: ViewThroughConfig) -> tuple[pd.DataFrame, np.ndarray]:
-    """Creator × platform units: visible credit, adstocked exposure in the window, prior rate.
+    """Creator × platform units and their expected visible conversions per day.
 
-    Returns (units, A) with A[d, u] the adstocked authentic impressions of unit u on day d of
-    `days` (exposure before the window is carried in by the adstock)."""
+    Returns (units, X) with X[d, u] = m_u · p_u(d): m_u the unit's expected visible conversions
+    in the window (its visible credit, shrunk toward its tier × platform group's credit per
+    impression), p_u its timing profile over the window's days — the adstocked touched
+    conversions (clicks and codes show when the audience was reached) mixed with the adstocked
+    authentic impressions with `impression_timing_weight` pseudo-conversions, so a unit with few
+    touches takes its impressions' timing. Exposure before the window is carried in by the
+    adstock."""
     e = exposure.copy()
     e["date"] = _utc_day(e["date"])
     e["creator_id"] = e["creator_id"].astype("str")
     e["platform"] = e["platform"].astype("str")
     e["authentic_impressions"] = e["authentic_impressions"].astype("float64").clip(lower=0).fillna(0.0)
+    if "touched_conversions" not in e.columns:
+        e["touched_conversions"] = 0.0
+    e["touched_conversions"] = e["touched_conversions"].astype("float64").clip(lower=0).fillna(0.0)
     e = e[(e["date"] <= days[-1])]
     key = ["creator_id", "platform"]
     units = (e.groupby(key, as_index=False)
-             .agg(tier=("tier", "first"), impressions=("authentic_impressions", "sum")))
-    units = units[units["impressions"] > 0].reset_index(drop=True)
+             .agg(tier=("tier", "first"), impressions=("authentic_impressions", "sum"),
+                  touched=("touched_conversions", "sum")))
+    units = units[(units["impressions"] > 0) | (units["touched"] > 0)].reset_index(drop=True)
     if units.empty:
         return units, np.zeros((len(days), 0))
     full = pd.date_range(min(e["date"].min(), days[0]), days[-1], freq="D")
-    wide = (e.pivot_table(index="date", columns=key, values="authentic_impressions", aggfunc="sum")
-            .reindex(full, fill_value=0.0).fillna(0.0))
-    wide = wide.reindex(columns=pd.MultiIndex.from_frame(units[key]), fill_value=0.0)
-    A = adstock(wide.to_numpy(), cfg.adstock_decay)
-    A = A[np.searchsorted(full, days)]
+    cols = pd.MultiIndex.from_frame(units[key])
+    rows = np.searchsorted(full, days)
+
+    def wide(col: str, decay: float) -> np.ndarray:
+        w = (e.pivot_table(index="date", columns=key, values=col, aggfunc="sum")
+             .reindex(full, fill_value=0.0).fillna(0.0).reindex(columns=cols, fill_value=0.0))
+        return adstock(w.to_numpy(), decay)[rows]
+
+    A = wide("authentic_impressions", cfg.adstock_decay)
+    T = wide("touched_conversions", cfg.touch_adstock_decay)
     units["window_exposure"] = A.sum(axis=0)
+    units["window_touched"] = T.sum(axis=0)
     # visible credit per unit; null-platform rows spread over the creator's units by exposure
     cc = click_credit.copy()
     cc["creator_id"] = cc["creator_id"].astype("str")
     cc["attributed_conversions"] = cc["attributed_conversions"].astype("float64").fillna(0.0)
     known = cc[cc["platform"].notna()].assign(platform=lambda d: d["platform"].astype("str"))
     credit = known.groupby(key)["attributed_conversions"].sum()
-    units["credit"] = pd.MultiIndex.from_frame(units[key]).map(credit).fillna(0.0).to_numpy(dtype="float64")
+    units["credit"] = cols.map(credit).fillna(0.0).to_numpy(dtype="float64")
     nul = cc[cc["platform"].isna()].groupby("creator_id")["attributed_conversions"].sum()
     if len(nul):
-        w = units["window_exposure"] / units.groupby("creator_id")["window_exposure"].transform("sum").replace(0, np.nan)
+        basis = units["window_touched"] + units["window_exposure"] / units["window_exposure"].sum()
+        w = basis / basis.groupby(units["creator_id"]).transform("sum").replace(0, np.nan)
         units["credit"] += units["creator_id"].map(nul).fillna(0.0).to_numpy() * w.fillna(0.0).to_numpy()
     lost = set(cc.loc[cc["attributed_conversions"] > 0, "creator_id"]) - set(units["creator_id"])
     if lost:
-        log.info("view-through: %d creator(s) with visible credit have no impressions in the "
-                 "window and get no view-through", len(lost))
-    # prior rate: credit per window exposure, shrunk toward the tier × platform group (then platform)
+        log.info("view-through: %d creator(s) with visible credit have no impressions or touches "
+                 "in the window and get no view-through", len(lost))
+    # expected visible conversions: credit per exposure shrunk toward the tier × platform group
     units["group"] = units["tier"].astype("str") + "|" + units["platform"]
-    ex = units["window_exposure"].clip(lower=1e-12)
-
-    def rate(by: str) -> pd.Series:
-        g = units.groupby(by)
-        return g["credit"].transform("sum") / g["window_exposure"].transform("sum").clip(lower=1e-12)
-
-    r_platform = rate("platform")
-    n0_p = cfg.prior_impressions_share * units.groupby("platform")["window_exposure"].transform("median")
-    gsum = units.groupby("group")
-    r_group = ((gsum["credit"].transform("sum") + n0_p * r_platform)
-               / (gsum["window_exposure"].transform("sum") + n0_p))
-    n0 = cfg.prior_impressions_share * units.groupby("group")["window_exposure"].transform("median")
-    units["rate"] = (units["credit"] + n0 * r_group) / (ex + n0)
-    units["expected_visible"] = units["rate"] * units["window_exposure"]
-    return units, A
+    ex = units["window_exposure"]
+    gp = units.groupby("platform")
+    r_platform = gp["credit"].transform("sum") / gp["window_exposure"].transform("sum").clip(lower=1e-12)
+    n0_p = cfg.prior_impressions_share * gp["window_exposure"].transform("median")
+    gg = units.groupby("group")
+    r_group = ((gg["credit"].transform("sum") + n0_p * r_platform)
+               / (gg["window_exposure"].transform("sum") + n0_p)).fillna(0.0)
+    n0 = cfg.prior_impressions_share * gg["window_exposure"].transform("median")
+    rate = ((units["credit"] + n0 * r_group) / (ex + n0)).where(ex + n0 > 0, 0.0)
+    units["expected_visible"] = np.where(ex > 0, rate * ex, units["credit"])
+    # timing profile: touches with impressions as pseudo-touches
+    k = cfg.impression_timing_weight
+    a_share = A / np.where(ex.to_numpy() > 0, ex.to_numpy(), 1.0)[None, :]
+    prof = (T + k * a_share) / np.maximum(units["window_touched"].to_numpy() + k * (ex.to_numpy() > 0), 1e-12)[None, :]
+    X = prof * units["expected_visible"].to_numpy()[None, :]
+    return units, X
 
 
 def uncredited_touched(exposure: pd.DataFrame, click_credit: pd.DataFrame,
@@ -464,12 +493,11 @@ def fit_view_through(daily: pd.DataFrame, exposure: pd.DataFrame, click_credit: 
                     "no view-through credit", len(days), cfg.min_days)
         return None
     y = y + uncredited_touched(exposure, click_credit, days) if cfg.add_uncredited_touched else y
-    units, A = unit_table(exposure, click_credit, days, cfg)
+    units, X_u = unit_table(exposure, click_credit, days, cfg)
     if units.empty or units["expected_visible"].sum() <= 0:
         log.warning("view-through: no creator has authentic impressions (or visible credit) in "
                     "the window; no view-through credit")
         return None
-    X_u = A * units["rate"].to_numpy()[None, :]   # expected visible conversions per unit and day
     B = baseline_design(days, cfg)
     B = B.loc[:, (B.std() > 0) | (B.columns == "intercept")]
     plat = pd.Categorical(units["platform"])
