@@ -253,3 +253,31 @@ def test_inputs_by_hand():
     assert e.loc[(pd.Timestamp("2025-03-01"), "C2", "instagram"), "touched_conversions"] == 0.5
     assert e.loc[(pd.Timestamp("2025-03-01"), "C2", "instagram"), "touched_revenue"] == 50.0
     assert e.loc[(pd.Timestamp("2025-03-01"), "C2", "instagram"), "tier"] == "micro"
+
+
+def test_first_conversion_by_hand():
+    t = pd.Timestamp("2025-03-01", tz="UTC")
+    conv = pd.DataFrame({
+        "journey_id": ["a", "b", "c", "d", "e"],
+        "conversion_time": [t + pd.Timedelta(hours=h) for h in (5, 1, 3, 2, 4)],
+        # a and b: the same Shopify customer (b first); c: GA4 user u1, d: same user without a
+        # customer id (d first); e: nobody known → counted as a first conversion
+        "customer_id": ["K1", "K1", None, None, None],
+        "user_pseudo_id": ["u9", "u8", "u1", "u1", None]})
+    from roi_ml.attribution.view_through import first_conversion
+    assert first_conversion(conv).tolist() == [False, True, False, True, True]
+    # without any id column the series is unknown (null)
+    assert first_conversion(conv[["journey_id", "conversion_time"]]).isna().all()
+
+
+def test_first_time_series_sets_the_pattern_and_all_the_level():
+    # first-time touchless conversions = 20 + 0.75 · A's touches; all = 40 + 1.5 · A's touches
+    # (half of the view-through conversions are repeat buyers): the ratio is 1.5 either way
+    daily, exp, creators, credit, sa, _ = _two_creator_world()
+    d = np.arange(120)
+    t_a = np.where(d % 10 == 0, 6.0, 0.0)
+    t_b = np.where(d % 9 == 4, 4.0, 0.0)
+    daily["touchless_first_conversions"] = 20.0 + 0.75 * t_a + 0.25 * t_b
+    out = estimate_view_through(daily, exp, creators, credit, EXACT).set_index("creator_id")
+    assert out.loc["A", "view_through_conversions"] == pytest.approx(108.0, rel=1e-3)
+    assert out.loc["B", "view_through_conversions"] == pytest.approx(26.0, rel=1e-3)

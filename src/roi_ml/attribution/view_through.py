@@ -75,9 +75,11 @@ class ViewThroughConfig:
 
     adstock_decay: float = 0.8          # λ of impressions: share of a day's exposure effect carried to the next day
     touch_adstock_decay: float = 0.5    # λ of creator-touched conversions (the timing of reach)
+    touch_adstock_grid: list = field(default_factory=list)  # λ per platform chosen by fit ([] = fixed)
     impression_timing_weight: float = 2.0  # pseudo-touches: how much impressions shape a unit's timing
     authenticity_weight: float = 1.0    # authentic share = 1 − w · (1 − authenticity_score / 100)
     aggregation: str = "day"            # day | week: rows of the regression
+    response: str = "first"             # first: regress first-time touchless conversions (less noise), level from all; all
     trend_knot_days: int = 91           # spacing of the piecewise-linear trend's knots (0 = straight)
     yearly_harmonics: int = 2           # sin/cos pairs of the yearly cycle
     holidays: bool = True               # holiday-window regressors (see holiday_windows)
@@ -107,6 +109,8 @@ class ViewThroughConfig:
         cfg = cls(**params)
         if not 0 <= cfg.adstock_decay < 1:
             raise ValueError(f"view_through.adstock_decay must be in [0, 1), got {cfg.adstock_decay}")
+        if cfg.response not in ("first", "all"):
+            raise ValueError(f"view_through.response must be 'first' or 'all', got {cfg.response!r}")
         if cfg.aggregation not in ("day", "week"):
             raise ValueError(f"view_through.aggregation must be 'day' or 'week', got {cfg.aggregation!r}")
         if not 0 < cfg.interval < 1:
@@ -140,6 +144,26 @@ def authentic_share(creator_authenticity: pd.DataFrame, weight: float) -> pd.Ser
     score = pd.to_numeric(creator_authenticity["authenticity_score"], errors="coerce").astype("float64")
     share = (1.0 - weight * (1.0 - score / 100.0)).clip(0.0, 1.0).fillna(1.0)
     return pd.Series(share.to_numpy(), index=creator_authenticity["creator_id"].astype("str"))
+
+
+def first_conversion(conv: pd.DataFrame) -> pd.Series:
+    """Per converting journey: True when it is the person's first conversion in the window.
+
+    The person is the Shopify customer_id, else the GA4 user_pseudo_id (columns the journeys of
+    data/03_primary carry); a conversion without either counts as a first one. Null for every
+    row when the journeys carry neither column (the first-time series is then not built)."""
+    cols = [c for c in ("customer_id", "user_pseudo_id") if c in conv.columns]
+    if not cols:
+        return pd.Series(pd.NA, index=conv.index, dtype="boolean")
+    who = conv[cols[0]].astype("str")
+    for c in cols[1:]:
+        who = who.where(conv[cols[0]].notna(), conv[c].astype("str"))
+    known = conv[cols].notna().any(axis=1)
+    order = conv.assign(_who=who, _known=known).sort_values(["conversion_time", "journey_id"])
+    prior = order[order["_known"]].groupby("_who").cumcount()
+    first = pd.Series(True, index=conv.index, dtype="boolean")
+    first.loc[prior.index] = (prior == 0).to_numpy()
+    return first
 
 
 def view_through_inputs(journeys: pd.DataFrame, touches: pd.DataFrame, entities: pd.DataFrame,
@@ -176,10 +200,14 @@ def view_through_inputs(journeys: pd.DataFrame, touches: pd.DataFrame, entities:
         days = pd.DatetimeIndex([], name="date", dtype="datetime64[ns]")
     else:
         days = pd.date_range(conv["date"].min(), conv["date"].max(), freq="D", name="date")
+    conv["first"] = first_conversion(conv)
     tl = conv[conv["touchless"]]
     daily = pd.DataFrame(index=days)
     daily["touchless_conversions"] = tl.groupby("date")["conversions"].sum().reindex(days, fill_value=0.0)
     daily["touchless_revenue"] = tl.groupby("date")["revenue_usd"].sum().reindex(days, fill_value=0.0)
+    if conv["first"].notna().any():
+        daily["touchless_first_conversions"] = (tl[tl["first"].fillna(True).astype(bool)].groupby("date")["conversions"]
+                                                .sum().reindex(days, fill_value=0.0))
     daily["all_conversions"] = conv.groupby("date")["conversions"].sum().reindex(days, fill_value=0.0)
     daily = daily.reset_index()
     daily["date"] = daily["date"].astype("datetime64[ns]")
@@ -235,8 +263,11 @@ def view_through_inputs(journeys: pd.DataFrame, touches: pd.DataFrame, entities:
 # ---------------------------------------------------------------------------- building blocks
 
 def adstock(x: np.ndarray, decay: float) -> np.ndarray:
-    """Geometric adstock along axis 0: out[t] = (1 − λ) Σ_k λ^k x[t − k] (weights sum to 1)."""
+    """Geometric adstock along axis 0: out[t] = (1 − λ) Σ_k λ^k x[t − k] (weights sum to 1).
+
+    `decay` is one λ, or one per column of a 2-D x."""
     x = np.asarray(x, dtype="float64")
+    decay = np.asarray(decay, dtype="float64")  # a scalar, or one λ per column
     out = np.empty_like(x)
     acc = np.zeros(x.shape[1:]) if x.ndim > 1 else 0.0
     for i in range(x.shape[0]):
@@ -378,7 +409,8 @@ def estimate_view_through(daily: pd.DataFrame, exposure: pd.DataFrame, creators:
 
 
 def unit_table(exposure: pd.DataFrame, click_credit: pd.DataFrame, days: pd.DatetimeIndex,
-               cfg: ViewThroughConfig) -> tuple[pd.DataFrame, np.ndarray]:
+               cfg: ViewThroughConfig, touch_decay: dict | None = None
+               ) -> tuple[pd.DataFrame, np.ndarray]:
     """Creator × platform units and their expected visible conversions per day.
 
     Returns (units, X) with X[d, u] = m_u · p_u(d): m_u the unit's expected visible conversions
@@ -387,7 +419,16 @@ def unit_table(exposure: pd.DataFrame, click_credit: pd.DataFrame, days: pd.Date
     conversions (clicks and codes show when the audience was reached) mixed with the adstocked
     authentic impressions with `impression_timing_weight` pseudo-conversions, so a unit with few
     touches takes its impressions' timing. Exposure before the window is carried in by the
-    adstock."""
+    adstock. `touch_decay` maps a platform to its touches' λ (default `touch_adstock_decay`)."""
+    prep = _prepare_units(exposure, click_credit, days, cfg)
+    if prep is None:
+        return pd.DataFrame(columns=["creator_id", "platform", "tier", "group", "expected_visible"]), np.zeros((len(days), 0))
+    return _expected_visible_series(prep, cfg, touch_decay)
+
+
+def _prepare_units(exposure: pd.DataFrame, click_credit: pd.DataFrame, days: pd.DatetimeIndex,
+                   cfg: ViewThroughConfig) -> dict | None:
+    """Units, their raw daily impressions and touches over the full range, and their levels."""
     e = exposure.copy()
     e["date"] = _utc_day(e["date"])
     e["creator_id"] = e["creator_id"].astype("str")
@@ -403,20 +444,18 @@ def unit_table(exposure: pd.DataFrame, click_credit: pd.DataFrame, days: pd.Date
                   touched=("touched_conversions", "sum")))
     units = units[(units["impressions"] > 0) | (units["touched"] > 0)].reset_index(drop=True)
     if units.empty:
-        return units, np.zeros((len(days), 0))
+        return None
     full = pd.date_range(min(e["date"].min(), days[0]), days[-1], freq="D")
     cols = pd.MultiIndex.from_frame(units[key])
     rows = np.searchsorted(full, days)
 
-    def wide(col: str, decay: float) -> np.ndarray:
-        w = (e.pivot_table(index="date", columns=key, values=col, aggfunc="sum")
-             .reindex(full, fill_value=0.0).fillna(0.0).reindex(columns=cols, fill_value=0.0))
-        return adstock(w.to_numpy(), decay)[rows]
+    def wide(col: str) -> np.ndarray:
+        return (e.pivot_table(index="date", columns=key, values=col, aggfunc="sum")
+                .reindex(full, fill_value=0.0).fillna(0.0).reindex(columns=cols, fill_value=0.0)).to_numpy()
 
-    A = wide("authentic_impressions", cfg.adstock_decay)
-    T = wide("touched_conversions", cfg.touch_adstock_decay)
+    raw_touched = wide("touched_conversions")
+    A = adstock(wide("authentic_impressions"), cfg.adstock_decay)[rows]
     units["window_exposure"] = A.sum(axis=0)
-    units["window_touched"] = T.sum(axis=0)
     # visible credit per unit; null-platform rows spread over the creator's units by exposure
     cc = click_credit.copy()
     cc["creator_id"] = cc["creator_id"].astype("str")
@@ -426,7 +465,7 @@ def unit_table(exposure: pd.DataFrame, click_credit: pd.DataFrame, days: pd.Date
     units["credit"] = cols.map(credit).fillna(0.0).to_numpy(dtype="float64")
     nul = cc[cc["platform"].isna()].groupby("creator_id")["attributed_conversions"].sum()
     if len(nul):
-        basis = units["window_touched"] + units["window_exposure"] / units["window_exposure"].sum()
+        basis = units["touched"] + units["window_exposure"] / units["window_exposure"].sum()
         w = basis / basis.groupby(units["creator_id"]).transform("sum").replace(0, np.nan)
         units["credit"] += units["creator_id"].map(nul).fillna(0.0).to_numpy() * w.fillna(0.0).to_numpy()
     lost = set(cc.loc[cc["attributed_conversions"] > 0, "creator_id"]) - set(units["creator_id"])
@@ -445,10 +484,22 @@ def unit_table(exposure: pd.DataFrame, click_credit: pd.DataFrame, days: pd.Date
     n0 = cfg.prior_impressions_share * gg["window_exposure"].transform("median")
     rate = ((units["credit"] + n0 * r_group) / (ex + n0)).where(ex + n0 > 0, 0.0)
     units["expected_visible"] = np.where(ex > 0, rate * ex, units["credit"])
+    a_share = A / np.where(ex.to_numpy() > 0, ex.to_numpy(), 1.0)[None, :]
+    return {"units": units, "raw_touched": raw_touched, "rows": rows, "a_share": a_share}
+
+
+def _expected_visible_series(prep: dict, cfg: ViewThroughConfig, touch_decay: dict | None
+                             ) -> tuple[pd.DataFrame, np.ndarray]:
+    """X[d, u] = m_u · p_u(d) for the given λ of touches per platform."""
+    units = prep["units"].copy()
+    lam = units["platform"].map(touch_decay or {}).fillna(cfg.touch_adstock_decay).to_numpy(dtype="float64")
+    T = adstock(prep["raw_touched"], lam)[prep["rows"]]
+    units["window_touched"] = T.sum(axis=0)
+    units["touch_adstock_decay"] = lam
     # timing profile: touches with impressions as pseudo-touches
     k = cfg.impression_timing_weight
-    a_share = A / np.where(ex.to_numpy() > 0, ex.to_numpy(), 1.0)[None, :]
-    prof = (T + k * a_share) / np.maximum(units["window_touched"].to_numpy() + k * (ex.to_numpy() > 0), 1e-12)[None, :]
+    has_ex = (units["window_exposure"].to_numpy() > 0).astype(float)
+    prof = (T + k * prep["a_share"]) / np.maximum(units["window_touched"].to_numpy() + k * has_ex, 1e-12)[None, :]
     X = prof * units["expected_visible"].to_numpy()[None, :]
     return units, X
 
@@ -476,60 +527,111 @@ def uncredited_touched(exposure: pd.DataFrame, click_credit: pd.DataFrame,
     return add.reindex(days, fill_value=0.0).to_numpy(dtype="float64")
 
 
+def _rows(days: pd.DatetimeIndex, cfg: ViewThroughConfig) -> np.ndarray | None:
+    """Aggregation matrix from days to complete weeks (None for daily rows)."""
+    if cfg.aggregation != "week":
+        return None
+    wk = np.arange(len(days)) // 7
+    idx = np.flatnonzero(np.bincount(wk) == 7)
+    M = np.zeros((len(idx), len(days)))
+    for r, w in enumerate(idx):
+        M[r, wk == w] = 1.0
+    return M
+
+
+def _pooled_fit(Bm: np.ndarray, x_all: np.ndarray, P: np.ndarray, y: np.ndarray,
+                cfg: ViewThroughConfig) -> tuple[np.ndarray, float, np.ndarray]:
+    """Baseline + ρ₀ + platform deviations: coefficients, σ², residuals (σ² re-estimated once)."""
+    X1 = np.column_stack([Bm, x_all, P])
+    s1 = np.r_[np.full(Bm.shape[1], cfg.baseline_prior_sd), cfg.global_prior_sd,
+               np.full(P.shape[1], cfg.platform_prior_sd)]
+    dof = max(len(y) - X1.shape[1], 1)
+    sigma2 = float(np.var(y)) if np.var(y) > 0 else 1.0
+    for _ in range(2):
+        b1, _ = _gaussian_posterior(X1, y, np.zeros(X1.shape[1]), s1, sigma2)
+        resid = y - X1 @ b1
+        sigma2 = max(float(resid @ resid) / dof, 1e-9)
+    return b1, sigma2, resid
+
+
+def _design(units: pd.DataFrame, X_u: np.ndarray, M: np.ndarray | None):
+    plat = pd.Categorical(units["platform"])
+    grp = pd.Categorical(units["group"])
+    P = np.column_stack([X_u[:, plat.codes == i].sum(axis=1) for i in range(len(plat.categories))])
+    G = np.column_stack([X_u[:, grp.codes == i].sum(axis=1) for i in range(len(grp.categories))])
+    x_all = X_u.sum(axis=1, keepdims=True)
+    if M is not None:
+        x_all, P, G, X_u = M @ x_all, M @ P, M @ G, M @ X_u
+    return plat, grp, x_all, P, G, X_u
+
+
+def select_touch_decay(prep: dict, Bm: np.ndarray, y: np.ndarray, M: np.ndarray | None,
+                       cfg: ViewThroughConfig) -> dict:
+    """λ of touches per platform from the data: coordinate search over `touch_adstock_grid`,
+    each platform in turn (two passes), keeping the λ with the smallest residual sum of squares
+    of the pooled fit. Empty grid: `touch_adstock_decay` everywhere."""
+    platforms = sorted(prep["units"]["platform"].unique())
+    chosen = {p: cfg.touch_adstock_decay for p in platforms}
+    if not cfg.touch_adstock_grid:
+        return chosen
+
+    def sse(decays: dict) -> float:
+        units, X_u = _expected_visible_series(prep, cfg, decays)
+        _, _, x_all, P, _, _ = _design(units, X_u, M)
+        _, _, resid = _pooled_fit(Bm, x_all, P, y, cfg)
+        return float(resid @ resid)
+
+    best = sse(chosen)
+    for _ in range(2):
+        for p in platforms:
+            for lam in cfg.touch_adstock_grid:
+                trial = {**chosen, p: float(lam)}
+                v = sse(trial)
+                if v < best - 1e-9:
+                    best, chosen = v, trial
+    return chosen
+
+
 def fit_view_through(daily: pd.DataFrame, exposure: pd.DataFrame, click_credit: pd.DataFrame,
                      cfg: ViewThroughConfig) -> dict | None:
     """The regression; returns {"units": per-unit θ, vt, vt_var, …, "rho0", "platform", …}
     or None (logged) when there is nothing to estimate."""
     d = daily.copy()
     d["date"] = _utc_day(d["date"])
-    d = d.groupby("date", as_index=True)[["touchless_conversions"]].sum()
+    use_first = cfg.response == "first" and "touchless_first_conversions" in d.columns
+    ycols = ["touchless_conversions"] + (["touchless_first_conversions"] if use_first else [])
+    d = d.groupby("date", as_index=True)[ycols].sum()
     if len(d) == 0:
         log.warning("view-through: no days of conversions; no view-through credit")
         return None
     days = pd.date_range(d.index.min(), d.index.max(), freq="D")
-    y = d["touchless_conversions"].reindex(days, fill_value=0.0).to_numpy(dtype="float64")
+    y_all = d["touchless_conversions"].reindex(days, fill_value=0.0).to_numpy(dtype="float64")
+    y = d[ycols[-1]].reindex(days, fill_value=0.0).to_numpy(dtype="float64")
     if len(days) < cfg.min_days:
         log.warning("view-through: %d day(s) of conversions, fewer than view_through.min_days = %d; "
                     "no view-through credit", len(days), cfg.min_days)
         return None
-    y = y + uncredited_touched(exposure, click_credit, days) if cfg.add_uncredited_touched else y
-    units, X_u = unit_table(exposure, click_credit, days, cfg)
-    if units.empty or units["expected_visible"].sum() <= 0:
+    if cfg.add_uncredited_touched:
+        back = uncredited_touched(exposure, click_credit, days)
+        y, y_all = y + back, y_all + back
+    prep = _prepare_units(exposure, click_credit, days, cfg)
+    if prep is None or prep["units"]["expected_visible"].sum() <= 0:
         log.warning("view-through: no creator has authentic impressions (or visible credit) in "
                     "the window; no view-through credit")
         return None
     B = baseline_design(days, cfg)
-    B = B.loc[:, (B.std() > 0) | (B.columns == "intercept")]
-    plat = pd.Categorical(units["platform"])
-    grp = pd.Categorical(units["group"])
-    P = np.column_stack([X_u[:, plat.codes == i].sum(axis=1) for i in range(len(plat.categories))])
-    G = np.column_stack([X_u[:, grp.codes == i].sum(axis=1) for i in range(len(grp.categories))])
-    x_all = X_u.sum(axis=1, keepdims=True)
-    # rows: days or weeks
-    if cfg.aggregation == "week":
-        wk = (np.arange(len(days)) // 7)
-        keep = np.bincount(wk) == 7
-        M = np.zeros((keep.sum(), len(days)))
-        idx = np.flatnonzero(keep)
-        for r, w in enumerate(idx):
-            M[r, wk == w] = 1.0
+    M = _rows(days, cfg)
+    if M is not None:
         B = pd.DataFrame(M @ B.to_numpy(), columns=B.columns)
-        B = B.loc[:, (B.std() > 1e-9) | (B.columns == "intercept")]
-        y, x_all, P, G, X_u = M @ y, M @ x_all, M @ P, M @ G, M @ X_u
-    nb = B.shape[1]
+        y, y_all = M @ y, M @ y_all
+    B = B.loc[:, (B.std() > 1e-9) | (B.columns == "intercept")]
     Bm = B.to_numpy(dtype="float64")
+    nb = Bm.shape[1]
+    decays = select_touch_decay(prep, Bm, y, M, cfg)
+    units, X_u = _expected_visible_series(prep, cfg, decays)
+    plat, grp, x_all, P, G, X_u = _design(units, X_u, M)
     # 1) pooled fit (baseline + ρ₀ + platform deviations) for the noise variance
-    X1 = np.column_stack([Bm, x_all, P])
-    s1 = np.r_[np.full(nb, cfg.baseline_prior_sd), cfg.global_prior_sd,
-               np.full(P.shape[1], cfg.platform_prior_sd)]
-    var_y = float(np.var(y)) if np.var(y) > 0 else 1.0
-    b1, _ = _gaussian_posterior(X1, y, np.zeros(X1.shape[1]), s1, var_y)
-    resid = y - X1 @ b1
-    dof = max(len(y) - X1.shape[1], 1)
-    sigma2 = max(float(resid @ resid) / dof, 1e-9)
-    b1, _ = _gaussian_posterior(X1, y, np.zeros(X1.shape[1]), s1, sigma2)
-    resid = y - X1 @ b1
-    sigma2 = max(float(resid @ resid) / dof, 1e-9)
+    _, sigma2, resid = _pooled_fit(Bm, x_all, P, y, cfg)
     infl = _autocorrelation_inflation(resid, cfg.autocorrelation_lags)
     # 2) full hierarchy: baseline, ρ₀, platform, tier × platform, creator × platform
     X = np.column_stack([Bm, x_all, P, G, X_u])
@@ -547,16 +649,28 @@ def fit_view_through(daily: pd.DataFrame, exposure: pd.DataFrame, click_credit: 
     C[np.arange(nU), o + 1 + nP + nG + np.arange(nU)] = 1.0
     theta = C @ beta
     theta_var = np.einsum("ij,jk,ik->i", C, cov, C)
+    scale = 1.0
+    if use_first:
+        # first-time conversions carry the pattern with less noise; the level (all touchless
+        # conversions per visible conversion) comes from the pooled fit of all touchless ones
+        b_all, _, _ = _pooled_fit(Bm, x_all, P, y_all, cfg)
+        b_first, _, _ = _pooled_fit(Bm, x_all, P, y, cfg)
+        w = units["expected_visible"].to_numpy()
+        r_all = float(np.average(b_all[nb] + b_all[nb + 1:][plat.codes], weights=w))
+        r_first = float(np.average(b_first[nb] + b_first[nb + 1:][plat.codes], weights=w))
+        scale = r_all / r_first if r_first > 0 and r_all > 0 else 1.0
+        theta, theta_var = theta * scale, theta_var * scale**2
     ev = units["expected_visible"].to_numpy()
     vt = np.maximum(theta, 0.0) * ev
     units["theta"] = theta
     units["theta_sd"] = np.sqrt(theta_var)
     units["vt"] = vt
     units["vt_var"] = ev**2 * theta_var + vt
-    rho0 = float(beta[o])
-    platform = pd.Series(rho0 + beta[o + 1:o + 1 + nP], index=plat.categories, name="rho")
-    log.info("view-through: ρ₀ %.2f; by platform %s; %.0f view-through conversions over %d "
-             "creator × platform units (σ %.2f, autocorrelation inflation %.2f)", rho0,
-             platform.round(2).to_dict(), vt.sum(), nU, np.sqrt(sigma2), infl)
-    return {"units": units, "rho0": rho0, "platform": platform, "sigma2": sigma2,
-            "inflation": infl, "baseline": pd.Series(beta[:nb], index=B.columns)}
+    rho0 = float(beta[o]) * scale
+    platform = pd.Series(rho0 + scale * beta[o + 1:o + 1 + nP], index=plat.categories, name="rho")
+    log.info("view-through: ρ₀ %.2f; by platform %s; touch adstock %s; %.0f view-through "
+             "conversions over %d creator × platform units (σ %.2f, autocorrelation inflation "
+             "%.2f)", rho0, platform.round(2).to_dict(), decays, vt.sum(), nU, np.sqrt(sigma2), infl)
+    return {"units": units, "rho0": rho0, "platform": platform, "sigma2": sigma2, "level_scale": scale,
+            "inflation": infl, "touch_adstock_decay": decays,
+            "baseline": pd.Series(beta[:nb], index=B.columns)}
