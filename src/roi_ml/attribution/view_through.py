@@ -11,7 +11,7 @@ frames out):
 * `estimate_view_through` fits a Bayesian ridge media-mix regression and returns each
   creator's view-through conversions and revenue with an interval.
 
-The model (docs/metrics.md, "View-through credit"). For a creator × platform unit u with
+The model (docs/view_through_research.md has the measurements). For a creator × platform unit u with
 visible (click-and-code) credit C_u from the other attribution model, adstocked authentic
 impressions A_u(d) and adstocked creator-touched conversions T_u(d) (geometric adstock, weights
 (1 − λ) λ^k, k = 0, 1, …; own λ each):
@@ -44,8 +44,9 @@ credit are added back to y (see `uncredited_touched`; off by default: it biased 
 the simulated worlds, docs/view_through_research.md).
 
 A unit's view-through conversions are max(θ_u, 0) · m_u; a creator's are the sum over its
-platforms. The interval adds the posterior variance of θ_u (m_u² var θ_u)
-and the Poisson variance of the count itself (its expected value), normal, clipped at 0.
+platforms. The interval's variance is m_u² (var θ_u + s²) + θ_u² m_u + VT_u: the posterior
+variance of the ratio, the spread s (`ratio_spread`) of true ratios around the fitted one, the
+Poisson noise of the visible count and of the view-through count; normal, clipped at 0.
 Revenue = conversions × the creator's visible revenue per conversion, shrunk toward the
 touchless conversions' average (`aov_prior_conversions` pseudo-conversions).
 """
@@ -90,6 +91,7 @@ class ViewThroughConfig:
     group_prior_sd: float = 0.05        # sd of a tier × platform ratio around its platform's
     creator_prior_sd: float = 0.05      # sd of a creator × platform ratio around its group's
     baseline_prior_sd: float = 1e4      # sd of baseline coefficients (nearly flat)
+    ratio_spread: float = 0.3           # sd of true ratios around the fitted one, added to the interval
     autocorrelation_lags: int = 7       # lags in the residual autocorrelation variance inflation
     aov_prior_conversions: float = 5.0  # pseudo-conversions pulling a creator's AOV to the average
     interval: float = 0.9               # central interval of view_through_ci_low / _high
@@ -665,7 +667,10 @@ def fit_view_through(daily: pd.DataFrame, exposure: pd.DataFrame, click_credit: 
     units["theta"] = theta
     units["theta_sd"] = np.sqrt(theta_var)
     units["vt"] = vt
-    units["vt_var"] = ev**2 * theta_var + vt
+    th = np.maximum(theta, 0.0)
+    # interval: the ratio's posterior, the spread of true ratios within a platform (formats,
+    # audiences), the Poisson noise of the visible count the ratio multiplies and of the count itself
+    units["vt_var"] = ev**2 * (theta_var + cfg.ratio_spread**2) + th**2 * ev + vt
     rho0 = float(beta[o]) * scale
     platform = pd.Series(rho0 + scale * beta[o + 1:o + 1 + nP], index=plat.categories, name="rho")
     log.info("view-through: ρ₀ %.2f; by platform %s; touch adstock %s; %.0f view-through "
