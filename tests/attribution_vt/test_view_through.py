@@ -253,6 +253,15 @@ def test_inputs_by_hand():
     assert e.loc[(pd.Timestamp("2025-03-01"), "C2", "instagram"), "touched_conversions"] == 0.5
     assert e.loc[(pd.Timestamp("2025-03-01"), "C2", "instagram"), "touched_revenue"] == 50.0
     assert e.loc[(pd.Timestamp("2025-03-01"), "C2", "instagram"), "tier"] == "micro"
+    # no person ids in the journeys: no first-time series
+    assert "touchless_first_conversions" not in daily.columns
+    # with ids: j3 is the second conversion of j2's person → the first-time series drops it
+    with_ids = journeys.assign(customer_id=["K1", "K2", "K2", None], user_pseudo_id=None)
+    daily2, _ = view_through_inputs(with_ids, touches, entities, pdm, posts, creators, auth, {})
+    d2 = daily2.set_index("date")
+    assert d2.loc["2025-03-01", "touchless_first_conversions"] == 1.0
+    assert d2.loc["2025-03-02", "touchless_first_conversions"] == 0.0
+    assert d2.loc["2025-03-02", "touchless_conversions"] == 2.0
 
 
 def test_first_conversion_by_hand():

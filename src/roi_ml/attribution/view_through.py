@@ -177,10 +177,15 @@ def view_through_inputs(journeys: pd.DataFrame, touches: pd.DataFrame, entities:
     Returns (daily, exposure):
     * daily — one row per UTC day from the first to the last conversion: date,
       touchless_conversions and touchless_revenue (converting journeys without any creator
-      click or code: no touch whose entity is a post or a creator code), all_conversions.
+      click or code: no touch whose entity is a post or a creator code), all_conversions, and
+      touchless_first_conversions (the person's first conversion in the window; only when
+      `journeys` carries customer_id or user_pseudo_id, as data/03_primary/journeys does).
     * exposure — date, creator_id, platform, tier, authentic_impressions (the post's reported
       impressions × the creator's authentic share from creator_authenticity; see
-      `authentic_share`), summed over the creator's posts on that platform and day.
+      `authentic_share`), summed over the creator's posts on that platform and day; plus
+      touched_conversions and touched_revenue (converting journeys with a touch of the
+      creator on that platform, split equally over the journey's creator touches; a code
+      counts on the creator's primary platform).
     """
     cfg = ViewThroughConfig.from_params(params)
     _require(journeys, ["journey_id", "converted", "conversions", "revenue_usd", "conversion_time"], "journeys")
@@ -221,8 +226,9 @@ def view_through_inputs(journeys: pd.DataFrame, touches: pd.DataFrame, entities:
     if "platform" not in ent.columns:
         ent["platform"] = pd.NA
     ct = touches.loc[touches["journey_id"].isin(conv["journey_id"]), ["journey_id", "entity"]].merge(ent, on="entity")
-    primary = (creators.drop_duplicates("creator_id").set_index(creators.drop_duplicates("creator_id")["creator_id"].astype("str"))
-               .get("primary_platform", pd.Series(dtype="str")))
+    roster = creators.drop_duplicates("creator_id")
+    roster = roster.set_index(roster["creator_id"].astype("str"))
+    primary = roster["primary_platform"] if "primary_platform" in roster.columns else pd.Series(dtype="str")
     ct["creator_id"] = ct["creator_id"].astype("str")
     ct["platform"] = ct["platform"].astype("str").where(ct["platform"].notna(), ct["creator_id"].map(primary))
     ct = ct[ct["platform"].notna()]
@@ -246,8 +252,7 @@ def view_through_inputs(journeys: pd.DataFrame, touches: pd.DataFrame, entities:
     p["post_id"] = p["post_id"].astype("str")
     m = m.merge(p.drop_duplicates("post_id"), on="post_id", how="inner")
     m["creator_id"] = m["creator_id"].astype("str")
-    tiers = pd.Series(creators.drop_duplicates("creator_id")["tier"].astype("str").to_numpy(),
-                      index=creators.drop_duplicates("creator_id")["creator_id"].astype("str"))
+    tiers = roster["tier"].astype("str")
     share = authentic_share(creator_authenticity, cfg.authenticity_weight)
     m["authentic_impressions"] = m["impressions"] * m["creator_id"].map(share).fillna(1.0).to_numpy()
     m["date"] = _utc_day(m["date"])
