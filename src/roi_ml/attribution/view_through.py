@@ -22,7 +22,9 @@ impressions A_u(d) and adstocked creator-touched conversions T_u(d) (geometric a
 x_u is the unit's expected visible conversions on day d. m_u is its visible credit, shrunk
 toward its tier × platform group's credit per impression r_g (itself shrunk toward the
 platform's) with n₀ = `prior_impressions_share` × the group's median in-window impressions I_u,
-so a creator with no clicks gets its group's rate. p_u is its timing: when its clicks and codes
+so a creator with no clicks gets its group's rate (the default 0 keeps the visible credit as
+it is: shrinking hurt on the simulated worlds, and a creator without visible credit gets no
+view-through). p_u is its timing: when its clicks and codes
 happened (they show when the audience was reached; view-through conversions of the same posts
 follow them), with its impressions' timing as k = `impression_timing_weight` pseudo-touches, so
 a unit with few touches takes the timing of its impressions. The touchless conversions of day
@@ -36,6 +38,10 @@ groups and creators deviate only with evidence (Gaussian priors a ~ N(0, s²), s
 ρ₀ and the baseline nearly flat). The baseline is an intercept, a piecewise-linear trend,
 weekday dummies, yearly harmonics and holiday windows a user knows (Black Friday to Cyber
 Monday, the Christmas run-up, Valentine's, Mother's Day, Prime Day, plus `extra_holidays`).
+With `response: first` and a `touchless_first_conversions` column (person ids in the journeys),
+y is the people's first conversions in the window (repeat purchases are baseline noise; most
+view-through buyers are new) and θ is rescaled by ρ(all) / ρ(first) from two pooled fits, so
+the pattern comes from the cleaner series and the level from all touchless conversions.
 The noise variance comes from the residuals of the pooled fit, inflated for residual
 autocorrelation. The posterior mean and covariance are one linear solve (deterministic).
 
@@ -85,7 +91,7 @@ class ViewThroughConfig:
     yearly_harmonics: int = 2           # sin/cos pairs of the yearly cycle
     holidays: bool = True               # holiday-window regressors (see holiday_windows)
     extra_holidays: list = field(default_factory=list)  # more peak dates "YYYY-MM-DD" (± 1 day)
-    prior_impressions_share: float = 0.02  # n₀ = share × the group's median impressions
+    prior_impressions_share: float = 0.0  # n₀ = share × the group's median impressions
     global_prior_sd: float = 10.0       # sd of ρ₀ around 0 (nearly flat)
     platform_prior_sd: float = 0.5      # sd of a platform's ratio around ρ₀
     group_prior_sd: float = 0.05        # sd of a tier × platform ratio around its platform's
@@ -655,7 +661,7 @@ def fit_view_through(daily: pd.DataFrame, exposure: pd.DataFrame, click_credit: 
     C[np.arange(nU), o + 1 + nP + grp.codes] = 1.0
     C[np.arange(nU), o + 1 + nP + nG + np.arange(nU)] = 1.0
     theta = C @ beta
-    theta_var = np.einsum("ij,jk,ik->i", C, cov, C)
+    theta_var = ((C @ cov) * C).sum(axis=1)
     scale = 1.0
     if use_first:
         # first-time conversions carry the pattern with less noise; the level (all touchless
