@@ -16,34 +16,42 @@ def world(n_users: int = 600, seed: int = 0, creators_on: bool = True, max_touch
           ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(journeys, journey_touches) as the events pipeline writes them.
 
-    Each user has 1..max_touches sessions; a creator click raises the chance of converting
-    (A's posts by +0.35, B's by +0.15), channels alone convert at 0.15. Converting journeys end
-    with the conversion an hour after the last touch; some buyers also type CRB's code."""
+    Each user has 1..max_touches sessions over 20 days; a creator click adds to the chance of
+    converting (A's posts +0.35, B's +0.15) on top of a 0.15 baseline. A converter's cause is
+    drawn in proportion to these terms: caused by a click, the conversion follows it after an
+    exponential delay (mean 12 h); at baseline, it comes any time up to 20 days after the last
+    session. Touches after the conversion are not in the journey. Some buyers type CRB's code."""
     rng = np.random.default_rng(seed)
     jrows, trows = [], []
     posts = list(POSTS) if creators_on else []
     for u in range(n_users):
         n = int(rng.integers(1, max_touches + 1))
         days = np.sort(rng.uniform(0, 20, n))
-        touches = []
-        p = 0.15
+        touches, terms = [], [(0.15, None)]
         for d in days:
             if posts and rng.random() < 0.4:
                 post = posts[int(rng.integers(len(posts)))]
                 touches.append((d, post, "click"))
-                p += 0.35 if POSTS[post][0] == "CRA" else 0.15
+                terms.append((0.35 if POSTS[post][0] == "CRA" else 0.15, d))
             else:
                 touches.append((d, CHANNELS[int(rng.integers(len(CHANNELS)))], "channel"))
-        conv = rng.random() < min(p, 0.95)
+        p = min(sum(w for w, _ in terms), 0.95)
+        conv = rng.random() < p
         jid = f"c{u}" if conv else f"n-{u}"
-        ctime = T0 + pd.Timedelta(days=float(days[-1]) + 1 / 24)
-        if conv and posts and rng.random() < 0.1:
-            touches.append((float(days[-1]) + 1 / 24, "PB1", "code"))
+        end = float(days[-1])
+        if conv:
+            w = np.array([x for x, _ in terms])
+            _, at = terms[int(rng.choice(len(terms), p=w / w.sum()))]
+            end = at + rng.exponential(0.5) if at is not None else end + rng.uniform(0, 20)
+            touches = [x for x in touches if x[0] <= end]
+            if posts and rng.random() < 0.1:
+                touches.append((end, "PB1", "code"))
+        ctime = T0 + pd.Timedelta(days=end)
         jrows.append({"journey_id": jid, "user_pseudo_id": f"u{u}", "customer_id": None,
                       "converted": conv, "conversion_type": "purchase" if conv else None,
-                      "conversion_time": ctime if conv else T0 + pd.Timedelta(days=float(days[-1])),
-                      "conversions": float(conv), "revenue_usd": 100.0 * conv,
-                      "value_usd": 100.0 * conv, "source": "ga4" if conv else "non_converting"})
+                      "conversion_time": ctime, "conversions": float(conv),
+                      "revenue_usd": 100.0 * conv, "value_usd": 100.0 * conv,
+                      "source": "ga4" if conv else "non_converting"})
         for pos, (d, entity, kind) in enumerate(touches):
             post = entity if kind in ("click", "code") else None
             trows.append({"journey_id": jid, "position": pos,

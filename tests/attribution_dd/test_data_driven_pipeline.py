@@ -247,3 +247,19 @@ def test_view_through_goes_to_posts_by_impressions_and_out_of_touchless():
     assert i.loc["CRA", "conversions_ci_low"] == pytest.approx(2.5)   # 1.5 + 1.0
     assert i.loc["CRA", "conversions_ci_high"] == pytest.approx(5.5)  # 2.5 + 3.0
     assert i.loc["CRA", "revenue_ci_high"] == pytest.approx(55.0)     # 25 + 3.0 × $10
+
+
+def test_a_fallback_bundle_is_pickled_but_never_registered(tmp_path, monkeypatch):
+    """With an MLflow run open, a bundle without a model must not reach mlflow.xgboost.log_model."""
+    import mlflow
+
+    from roi_ml.pipelines.attribution.model_dataset import OptionalRegisteredModelDataset
+
+    ds = OptionalRegisteredModelDataset(filepath=str(tmp_path / "m.pkl"), flavor="mlflow.xgboost",
+                                        registered_model_name="roi_ml_attribution_conversion")
+    monkeypatch.setattr(mlflow, "active_run", lambda: object())
+    called = []
+    monkeypatch.setattr("mlflow.xgboost.log_model", lambda *a, **k: called.append(1))
+    ds.save(ModelBundle(None, metadata={"reason": "fewer than 300 conversions"}))
+    assert (tmp_path / "m.pkl").exists() and called == []
+    assert ds.load().metadata["reason"] == "fewer than 300 conversions"

@@ -74,6 +74,8 @@ class DataDrivenConfig:
     random_state: int = 0
     n_jobs: int = 2
     xgb_params: dict = field(default_factory=dict)
+    calibrate: bool = True
+    caused_clicks: dict = field(default_factory=dict)
 
     @classmethod
     def from_params(cls, params: dict) -> DataDrivenConfig:
@@ -81,7 +83,14 @@ class DataDrivenConfig:
         if unknown:
             raise ValueError(f"unknown attribution.data_driven settings {sorted(unknown)} "
                              "(conf/base/parameters_attribution.yml)")
-        return cls(**params)
+        cfg = cls(**params)
+        from roi_ml.attribution.caused_clicks import CausedClickConfig
+
+        bad = set(cfg.caused_clicks) - set(CausedClickConfig.__dataclass_fields__)
+        if bad:
+            raise ValueError(f"unknown attribution.data_driven.caused_clicks settings {sorted(bad)} "
+                             "(conf/base/parameters_attribution.yml)")
+        return cfg
 
 
 # ---------------------------------------------------------------------------- features
@@ -494,6 +503,33 @@ def bootstrap_intervals(shares: pd.DataFrame, journeys: pd.DataFrame, creators: 
     return out
 
 
+def calibrate_shares(shares: pd.DataFrame, touches: pd.DataFrame, journeys: pd.DataFrame,
+                     cfg: DataDrivenConfig) -> tuple[pd.DataFrame, dict]:
+    """Calibrate the Shapley shares with creator-level pooled incrementality.
+
+    p_c = the probability that creator c's click or code in the journey caused the conversion
+    (`roi_ml.attribution.caused_clicks`). The creators' part of the journey is
+    1 − Π_c (1 − p_c) (at least one of them caused it), split between the creators in
+    proportion to p_c × (φ_c / f(x) + ε) — the conversion model's Shapley share decides between
+    creators of one journey, ε = 0.001 keeps a creator whose Shapley value was clipped at 0
+    in the split. Out: shares [journey_id, creator_id, share, f_full, f_baseline, p_caused] for
+    every converting journey × creator touched, and the fit's info.
+    """
+    from roi_ml.attribution.caused_clicks import CausedClickConfig, caused_probability
+
+    pairs, info = caused_probability(touches, journeys, CausedClickConfig(**cfg.caused_clicks))
+    m = pairs[["journey_id", "creator_id", "p_caused"]].merge(
+        shares, on=["journey_id", "creator_id"], how="left")
+    m["share"] = m["share"].fillna(0.0)
+    p = m["p_caused"].to_numpy(float)
+    log_keep = np.log(np.clip(1.0 - p, 1e-12, 1.0))
+    total = 1.0 - np.exp(pd.Series(log_keep).groupby(m["journey_id"].to_numpy()).transform("sum").to_numpy())
+    w = p * (m["share"].to_numpy(float) + 1e-3)
+    w_sum = pd.Series(w).groupby(m["journey_id"].to_numpy()).transform("sum").to_numpy()
+    m["share"] = np.where(w_sum > 0, total * w / np.where(w_sum > 0, w_sum, 1.0), 0.0)
+    return m[["journey_id", "creator_id", "share", "f_full", "f_baseline", "p_caused"]], info
+
+
 def credit_data_driven(touches: pd.DataFrame, journeys: pd.DataFrame,
                        config: DataDrivenConfig | None = None) -> DataDrivenResult:
     """Fit the conversion model, credit every converting journey, bootstrap creator intervals.
@@ -504,6 +540,9 @@ def credit_data_driven(touches: pd.DataFrame, journeys: pd.DataFrame,
     cfg = config or DataDrivenConfig()
     model = DataDrivenAttribution(cfg).fit(touches, journeys)
     shares = model.creator_shapley(touches, journeys)
+    model.caused_info_ = {}
+    if cfg.calibrate:
+        shares, model.caused_info_ = calibrate_shares(shares, touches, journeys, cfg)
     credit = allocate(touches, journeys, shares)
     creators = pd.Index(sorted(touches["creator_id"].dropna().unique()), name="creator_id")
     intervals = bootstrap_intervals(shares, journeys, creators, cfg.n_bootstrap, cfg.interval,

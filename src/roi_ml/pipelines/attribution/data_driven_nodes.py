@@ -27,7 +27,6 @@ from roi_ml.pipelines.attribution.config import AttributionConfig
 from roi_ml.pipelines.attribution.nodes import (
     ENTITY_CREDIT_COLUMNS,
     _check_conserved,
-    _creator_of,
     _str,
     credit_entities,
     empty_entity_credit,
@@ -113,18 +112,14 @@ def _dd_params(params: dict) -> tuple[DataDrivenConfig, dict]:
 
 
 def _fallback(reason: str, attribution_journeys, attribution_touches, attribution_entities,
-              cfg: AttributionConfig) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+              cfg: AttributionConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
     log.warning("attribution data_driven: %s; the data_driven slot falls back to %s "
                 "(model_used = %s)", reason, FALLBACK, FALLBACK)
     totals, _ = credit_entities(attribution_journeys, attribution_touches, attribution_entities,
                                 cfg, FALLBACK)
     t = totals.rename(columns={"attributed_conversions": "conversions",
                                "attributed_revenue": "revenue"})
-    credit = _entity_table(t, attribution_entities["entity"], FALLBACK)
-    creator_of = _creator_of(attribution_entities)
-    cc = t.assign(creator_id=t["entity"].map(creator_of)).dropna(subset=["creator_id"])
-    click = cc.groupby("creator_id", as_index=False)[["conversions", "revenue"]].sum()
-    return credit, click, empty_intervals()
+    return _entity_table(t, attribution_entities["entity"], FALLBACK), empty_intervals()
 
 
 def credit_data_driven_model(data_driven_touches: pd.DataFrame, data_driven_journeys: pd.DataFrame,
@@ -150,7 +145,7 @@ def credit_data_driven_model(data_driven_touches: pd.DataFrame, data_driven_jour
     metrics: dict[str, float] = {}
     if MODEL not in cfg.models:
         log.info("attribution model data_driven is not in attribution.models: skipped")
-        return (empty_entity_credit(), _click_table(pd.DataFrame(), attribution_entities),
+        return (empty_entity_credit(), _click_table(empty_entity_credit(), attribution_entities),
                 empty_intervals(), ModelBundle(None, metadata={"skipped": True}), {})
     start = time.perf_counter()
     conv = attribution_journeys["converted"].to_numpy()
@@ -166,7 +161,7 @@ def credit_data_driven_model(data_driven_touches: pd.DataFrame, data_driven_jour
         except ValueError as exc:
             reason = f"the conversion model cannot be fitted ({exc})"
     if result is None:
-        credit, click, intervals = _fallback(reason, attribution_journeys, attribution_touches,
+        credit, intervals = _fallback(reason, attribution_journeys, attribution_touches,
                                              attribution_entities, cfg)
         metrics["fallback_to_linear"] = 1.0
         bundle = ModelBundle(None, metadata={"model_used": FALLBACK, "reason": reason})
@@ -175,7 +170,6 @@ def credit_data_driven_model(data_driven_touches: pd.DataFrame, data_driven_jour
         _check_conserved(MODEL, t.rename(columns={"revenue": "value"}), n_conv,
                          float(attribution_journeys["value"][conv].sum()))
         credit = _entity_table(t, attribution_entities["entity"], MODEL)
-        click = result.creator_credit
         intervals = result.intervals.assign(model=MODEL)
         model = result.model
         X = _example(model, data_driven_touches, data_driven_journeys)
@@ -192,15 +186,16 @@ def credit_data_driven_model(data_driven_touches: pd.DataFrame, data_driven_jour
                         if len(result.shares) else 0.0,
                         "mean_full_probability": float(result.shares["f_full"].mean())
                         if len(result.shares) else 0.0})
-    metrics["click_credit_conversions"] = float(click["conversions"].sum()) if len(click) else 0.0
+        metrics.update({f"caused_clicks.{k}": float(v) for k, v in model.caused_info_.items()})
+    click = _click_table(credit, attribution_entities)
+    metrics["click_credit_conversions"] = float(click["attributed_conversions"].sum())
     log.info("attribution data_driven (model_used %s): %.0f conversions and $%.2f credited, "
              "%.0f of them to creators' clicks and codes, in %.2f s",
              credit["model_used"].iloc[0] if len(credit) else "-",
              credit["attributed_conversions"].sum(), credit["attributed_revenue"].sum(),
              metrics["click_credit_conversions"], time.perf_counter() - start)
     flat = {k: {"value": float(v), "step": 0} for k, v in metrics.items() if np.isfinite(v)}
-    return (credit, _click_table(click, attribution_entities), intervals[["creator_id", "model",
-                                                                          *INTERVAL_COLUMNS]],
+    return (credit, click, intervals[["creator_id", "model", *INTERVAL_COLUMNS]],
             bundle, flat)
 
 
@@ -212,22 +207,16 @@ def _example(model, touches: pd.DataFrame, journeys: pd.DataFrame) -> pd.DataFra
                             model.prior_)[model.feature_names_].reset_index(drop=True)
 
 
-def _click_table(click: pd.DataFrame, entities: pd.DataFrame) -> pd.DataFrame:
-    """creator_id, platform (where most of the creator's touched posts are),
-    attributed_conversions, attributed_revenue."""
-    ent = entities[entities["kind"].isin(["post", "creator"])]
-    plat = (ent.dropna(subset=["platform"]).groupby("creator_id")["platform"]
-            .agg(lambda s: s.value_counts().index[0]))
-    if click is None or click.empty:
-        return pd.DataFrame({"creator_id": pd.Series([], dtype="str"),
-                             "platform": pd.Series([], dtype="str"),
-                             "attributed_conversions": pd.Series([], dtype="float64"),
-                             "attributed_revenue": pd.Series([], dtype="float64")})
-    return pd.DataFrame({
-        "creator_id": _str(click["creator_id"]),
-        "platform": _str(click["creator_id"].map(plat)),
-        "attributed_conversions": click["conversions"].astype(float).to_numpy(),
-        "attributed_revenue": click["revenue"].astype(float).to_numpy()})
+def _click_table(credit: pd.DataFrame, entities: pd.DataFrame) -> pd.DataFrame:
+    """Click-and-code credit per creator × platform: creator_id, platform (null for a creator
+    code used before any post of theirs), attributed_conversions, attributed_revenue."""
+    ent = entities[entities["kind"].isin(["post", "creator"])][["entity", "creator_id", "platform"]]
+    c = credit[["entity", "attributed_conversions", "attributed_revenue"]].merge(ent, on="entity")
+    g = c.groupby(["creator_id", "platform"], dropna=False, as_index=False)[
+        ["attributed_conversions", "attributed_revenue"]].sum()
+    return pd.DataFrame({"creator_id": _str(g["creator_id"]), "platform": _str(g["platform"]),
+                         "attributed_conversions": g["attributed_conversions"].astype(float),
+                         "attributed_revenue": g["attributed_revenue"].astype(float)})
 
 
 # ----------------------------------------------------------------------------- view-through
@@ -236,13 +225,14 @@ def view_through_enabled(params: dict) -> bool:
     return bool((own.get("view_through") or {}).get("enabled", False))
 
 
-def estimate_view_through_node(data_driven_click_credit: pd.DataFrame, journeys, journey_touches,
-                               posts: pd.DataFrame, post_daily_metrics: pd.DataFrame,
-                               creators: pd.DataFrame, creator_authenticity: pd.DataFrame,
-                               params: dict) -> pd.DataFrame:
+def estimate_view_through_node(data_driven_click_credit: pd.DataFrame,
+                               attribution_journeys: pd.DataFrame, attribution_touches: pd.DataFrame,
+                               attribution_entities: pd.DataFrame, posts: pd.DataFrame,
+                               post_daily_metrics: pd.DataFrame, creators: pd.DataFrame,
+                               creator_authenticity: pd.DataFrame, params: dict) -> pd.DataFrame:
     """Per creator view-through conversions and revenue with an interval, from
     `roi_ml.attribution.view_through` (empty when attribution.data_driven.view_through.enabled
-    is false, data_driven is not run, or the module is not available).
+    is false, data_driven is not run or fell back to linear, or the module is not available).
 
     Out: creator_id, view_through_conversions, view_through_revenue, view_through_ci_low,
     view_through_ci_high.
@@ -252,7 +242,7 @@ def estimate_view_through_node(data_driven_click_credit: pd.DataFrame, journeys,
                              ("view_through_conversions", "view_through_revenue",
                               "view_through_ci_low", "view_through_ci_high")}})
     cfg = AttributionConfig.from_params(params)
-    if MODEL not in cfg.models or not view_through_enabled(params):
+    if MODEL not in cfg.models or not view_through_enabled(params) or data_driven_click_credit.empty:
         return empty
     try:
         vt = importlib.import_module("roi_ml.attribution.view_through")
@@ -262,12 +252,10 @@ def estimate_view_through_node(data_driven_click_credit: pd.DataFrame, journeys,
         return empty
     _, own = _dd_params(params)
     vt_params = {k: v for k, v in (own.get("view_through") or {}).items() if k != "enabled"}
-    daily, exposure, creator_frame = vt.view_through_inputs(
-        journeys=_pandas(journeys), journey_touches=_pandas(journey_touches), posts=posts,
-        post_daily_metrics=post_daily_metrics, creators=creators,
-        creator_authenticity=creator_authenticity, params=vt_params)
-    out = vt.estimate_view_through(daily, exposure, creator_frame, data_driven_click_credit,
-                                   vt_params)
+    daily, exposure = vt.view_through_inputs(
+        attribution_journeys, attribution_touches, attribution_entities, post_daily_metrics,
+        posts, creators, creator_authenticity, vt_params)
+    out = vt.estimate_view_through(daily, exposure, creators, data_driven_click_credit, vt_params)
     log.info("attribution data_driven view-through: %.0f conversions added to %d creators",
              out["view_through_conversions"].sum(), int((out["view_through_conversions"] > 0).sum()))
     return out
