@@ -263,3 +263,26 @@ def test_a_fallback_bundle_is_pickled_but_never_registered(tmp_path, monkeypatch
     ds.save(ModelBundle(None, metadata={"reason": "fewer than 300 conversions"}))
     assert (tmp_path / "m.pkl").exists() and called == []
     assert ds.load().metadata["reason"] == "fewer than 300 conversions"
+
+
+def test_view_through_on_an_untouched_post_rolls_up_to_the_creator_channel():
+    """PA2 was never touched (not in attribution_entities) but got 0.5 view-through: the
+    channel table must put it under "creator" (1.5 with PA1's 1.0), not a channel "PA2"."""
+    from roi_ml.pipelines.attribution.nodes import roll_up_credit
+
+    r = roster()
+    entities = pd.DataFrame({"entity": ["PA1", "direct", "(none)"], "kind": ["post", "channel", "none"],
+                             "post_id": ["PA1", None, None], "creator_id": ["CRA", None, None],
+                             "campaign_id": ["CMP1", None, None], "platform": ["instagram", None, None],
+                             "channel": ["creator", "direct", "(none)"]})
+    credit = pd.DataFrame({"model": "data_driven", "model_used": "data_driven",
+                           "entity": ["PA1", "PA2", "direct", "(none)"],
+                           "attributed_conversions": [1.0, 0.5, 2.0, 0.5],
+                           "attributed_revenue": [10.0, 5.0, 20.0, 5.0],
+                           "conversions_ci_low": pd.array([pd.NA] * 4, dtype="Float64"),
+                           "conversions_ci_high": pd.array([pd.NA] * 4, dtype="Float64")})
+    post, creator, _, _, channel = roll_up_credit(credit, entities, r["creators"], r["posts"],
+                                                  r["campaigns"])
+    ch = channel.set_index("channel")["attributed_conversions"]
+    assert ch["creator"] == pytest.approx(1.5) and "PA2" not in ch.index
+    assert creator.set_index("creator_id").loc["CRA", "attributed_conversions"] == pytest.approx(1.5)

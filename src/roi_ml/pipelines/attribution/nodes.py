@@ -448,6 +448,10 @@ def roll_up_credit(attribution_entity_credit: pd.DataFrame, attribution_entities
     ent = attribution_entities
     side = _post_universe(ent, posts)
     c = credit.merge(ent[["entity", "channel"]], on="entity", how="left")
+    # a post never touched in a journey can still hold credit (data_driven's view-through):
+    # it is a creator post, so its channel is "creator"
+    untouched_post = c["channel"].isna() & c["entity"].isin(side["entity"])
+    c.loc[untouched_post, "channel"] = "creator"
     c["channel"] = c["channel"].fillna(c["entity"])
     cs = credit.merge(side, on="entity", how="inner")  # creator-side credit, one row per entity
 
