@@ -89,13 +89,22 @@ def spec_grid(base: ProphetSpec, grid: dict[str, list]) -> list[ProphetSpec]:
 def tune(dates: pd.DatetimeIndex, y: np.ndarray, spend: np.ndarray, base: ProphetSpec,
          grid: dict[str, list], horizon: int, cutoffs: list[int], holidays: pd.DataFrame | None,
          min_days_yearly: int, interval_width: float, uncertainty_samples: int,
-         seed: int = 0, fold_spend: dict[int, np.ndarray] | None = None
+         seed: int = 0, fold_spend: dict[int, np.ndarray] | None = None, n_jobs: int = 1
          ) -> tuple[CVResult, pd.DataFrame]:
-    """Cross-validate every spec of the grid: (best result, one row per spec)."""
-    results = [cross_validate(dates, y, spend, spec, horizon, cutoffs, holidays,
-                              min_days_yearly, interval_width, uncertainty_samples, seed,
-                              fold_spend)
-               for spec in spec_grid(base, grid)]
+    """Cross-validate every spec of the grid: (best result, one row per spec); `n_jobs`
+    processes share the specs (joblib; results do not depend on it)."""
+    specs = spec_grid(base, grid)
+    if n_jobs != 1 and len(specs) > 1:
+        from joblib import Parallel, delayed
+
+        results = Parallel(n_jobs=n_jobs)(
+            delayed(cross_validate)(dates, y, spend, spec, horizon, cutoffs, holidays,
+                                    min_days_yearly, interval_width, uncertainty_samples, seed,
+                                    fold_spend) for spec in specs)
+    else:
+        results = [cross_validate(dates, y, spend, spec, horizon, cutoffs, holidays,
+                                  min_days_yearly, interval_width, uncertainty_samples, seed,
+                                  fold_spend) for spec in specs]
     table = pd.DataFrame([{**{k: r.spec.as_dict()[k] for k in grid}, "cv_mase": r.mase,
                            "cv_coverage": r.coverage, "cv_naive_mase": r.naive_mase}
                           for r in results])

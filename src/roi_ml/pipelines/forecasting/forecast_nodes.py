@@ -147,7 +147,8 @@ def tune_forecast_models(forecast_history: pd.DataFrame, forecast_spend: pd.Data
                                                       pd.date_range(dates[0], periods=cut + horizon))
         best, table = fcv.tune(dates, y, spend, _base_spec(params), cv["grid"], horizon, cuts,
                                holidays, params["min_days_yearly"], params["interval_width"],
-                               cv["uncertainty_samples"], params["random_seed"], fold_spend)
+                               cv["uncertainty_samples"], params["random_seed"], fold_spend,
+                               cv.get("n_jobs", 1))
         table["selected"] = [all(row[k] == getattr(best.spec, k) for k in cv["grid"])
                              for _, row in table.iterrows()]
         table.insert(0, "metric", metric)
