@@ -38,6 +38,8 @@ def test_round_trip_without_run_keeps_a_local_copy_only(tmp_path):
 def test_inside_a_run_the_model_is_registered_with_a_signature(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     mlflow.set_tracking_uri(f"sqlite:///{tmp_path / 'mlflow.db'}")
+    # an earlier in-process kedro run may have left its experiment selected: use our own
+    mlflow.set_experiment("roi_ml_registry_test")
     try:
         ds = RegisteredModelDataset(str(tmp_path / "m.pkl"), "mlflow.sklearn", "roi_ml_test_model")
         with mlflow.start_run():
