@@ -41,6 +41,15 @@ def end_mlflow_runs() -> None:
     mlflow.set_tracking_uri(None)
 
 
+def pytest_collection_modifyitems(items):
+    """Under pytest-xdist (`--dist loadgroup`), every e2e test goes to one worker, so the
+    default pipeline runs once, not once per worker."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.xdist_group("e2e"))
+
+
 @pytest.fixture(scope="session")
 def e2e_run(tmp_path_factory):
     os.environ.setdefault("KEDRO_DISABLE_TELEMETRY", "true")
