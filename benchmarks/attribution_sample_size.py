@@ -107,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append({"conversions": size, "repeat": rep, "model": model,
                              "tvd": total_variation_distance(est, true_all),
                              "tvd_visible": total_variation_distance(est, true_vis)})
+                print(rows[-1], flush=True)
     res = pd.DataFrame(rows).groupby(["conversions", "model"], sort=False)[["tvd", "tvd_visible"]].mean()
     print(res.round(3).to_string())
     print(json.dumps({f"{c}|{m}": v for (c, m), v in res["tvd_visible"].round(4).items()}))

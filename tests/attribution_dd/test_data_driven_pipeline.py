@@ -286,3 +286,19 @@ def test_view_through_on_an_untouched_post_rolls_up_to_the_creator_channel():
     ch = channel.set_index("channel")["attributed_conversions"]
     assert ch["creator"] == pytest.approx(1.5) and "PA2" not in ch.index
     assert creator.set_index("creator_id").loc["CRA", "attributed_conversions"] == pytest.approx(1.5)
+
+
+def test_conf_threshold_is_the_code_default():
+    """The sparse-data threshold in conf (set from docs/accuracy.md) and the node's fallback
+    value when the key is absent must agree."""
+    from pathlib import Path
+
+    import yaml
+
+    from roi_ml.pipelines.attribution import data_driven_nodes
+
+    conf = yaml.safe_load((Path(__file__).parents[2] / "conf" / "base" /
+                           "parameters_attribution.yml").read_text())
+    value = conf["attribution"]["data_driven"]["min_conversions_for_data_driven"]
+    src = Path(data_driven_nodes.__file__).read_text()
+    assert f'own.get("min_conversions_for_data_driven", {value})' in src

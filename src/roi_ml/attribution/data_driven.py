@@ -1,12 +1,13 @@
 """Data-driven attribution: an XGBoost conversion model, Shapley credit against an explicit
-"no creator touches" baseline, and view-through credit from aggregate evidence.
+"no creator touches" baseline, calibrated by each creator's pooled incrementality.
 
-Status: building blocks, not yet wired into the attribution pipeline (issue 3 is open). Measured
-so far against the simulator's truth, creator-share TVD on medium seed 1: click-and-code credit
-0.10 on the visible part (last touch 0.16 on all), and the tier × platform view-through ratios
-are too noisy to help yet (docs/attribution_research.md has the numbers and the next steps).
+Wired into the attribution pipeline as the `data_driven` model
+(`roi_ml.pipelines.attribution.data_driven_nodes`; view-through is added there from
+`roi_ml.attribution.view_through`). Accuracy on medium seeds 1–3 (docs/accuracy.md): the
+click-and-code part scores creator-share TVD 0.034–0.042 against the truly caused visible
+conversions; with view-through, 0.058–0.082 against all caused conversions.
 
-Inputs are pandas frames (the Kedro adapter builds them from the events pipeline):
+Inputs are pandas frames (`frames_from_events` builds them from the events pipeline):
 
 * ``touches`` — journey_id, position, timestamp, touch_type (click, code, channel), entity
   (post id for creator touches, channel name otherwise), creator_id, channel, platform, format,
@@ -21,22 +22,19 @@ How credit is computed (docs/metrics.md, "Data-driven attribution"):
    last creator click and the last touch, the span of the journey, shopping intent (cart) before
    the first creator touch, the user's prior conversions — never the conversion itself (no time
    measured to the conversion, which non-converting journeys do not have).
-2. For a converting journey, each creator's credit is its Shapley value of the model's
-   conversion probability over the journey's creators, measured against the journey with every
-   creator touch removed (the explicit "no creator touches" baseline; a journey with nothing
-   left has probability 0: without the creator the person would not have come). Credit is
-   scaled to the journey's conversion: creator c gets conversions × max(φ_c, 0) / f(x). The rest
-   of the conversion goes to the journey's other touches equally (or to "(none)").
-3. View-through: people who saw a post and converted later without a click or code leave no
-   creator touch. Daily conversions without any creator touch are regressed (non-negative least
-   squares, baseline with trend, weekday and yearly terms) on the adstocked daily click credit of
-   each platform's creators; the coefficient ρ_g is the view-through conversions per clicked
-   conversion of group g. Groups are tier × platform, shrunk toward the platform's ρ with a ridge
-   pull (`pooling_strength`), so a creator with little data gets its platform's ratio. A creator's
-   view-through credit = Σ_g ρ_g × its click credit in g; it is moved out of the touchless
-   conversions, so totals are conserved.
-4. Intervals: bootstrap — resample journeys (converting and non-converting separately), refit,
-   recompute; the 5th and 95th percentiles of each creator's total are its interval.
+2. For a converting journey, each creator's Shapley value φ_c of the model's conversion
+   probability over the journey's creators, measured against the journey with every creator
+   touch removed (the explicit "no creator touches" baseline; a journey with nothing left has
+   probability 0).
+3. Calibration (`calibrate`, default on): the Shapley shares alone under-credit (the baseline
+   probability of what is left of a converting journey is high), so how much of a journey's
+   conversion creators caused comes from `roi_ml.attribution.caused_clicks` — each creator's
+   click→conversion delays pooled into a mixture of caused (decaying) and baseline (flat)
+   conversions, intercepts of buyers already checking out, codes in proportion — and the
+   Shapley values split it between the journey's creators. The rest of the conversion goes to
+   the journey's other touches equally (or to "(none)").
+4. Intervals: bootstrap — resample converting journeys with replacement, keep their shares;
+   the 5th and 95th percentiles of each creator's total are its interval.
 """
 
 from __future__ import annotations
@@ -47,7 +45,6 @@ from itertools import combinations
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import nnls
 
 NONE_ENTITY = "(none)"
 CHANNELS = ("direct", "organic_search", "paid_search", "email", "paid_social", "referral", "creator",
@@ -67,8 +64,6 @@ class DataDrivenConfig:
     min_child_weight: float = 5.0
     max_exact_creators: int = 6
     max_nonconverting: int = 300_000
-    adstock_decay: float = 0.3
-    pooling_strength: float = 5.0
     n_bootstrap: int = 10
     interval: float = 0.9
     random_state: int = 0
@@ -308,67 +303,6 @@ def allocate(touches: pd.DataFrame, journeys: pd.DataFrame, shares: pd.DataFrame
     parts["conversions"] = parts["w"] * parts["journey_id"].map(conv["conversions"])
     parts["revenue"] = parts["w"] * parts["journey_id"].map(conv["revenue"])
     return parts[parts["w"] > 0].drop(columns="w").reset_index(drop=True)
-
-
-# ---------------------------------------------------------------------------- view-through
-
-def _adstock(x: np.ndarray, decay: float) -> np.ndarray:
-    out = np.empty_like(x, dtype=float)
-    acc = 0.0
-    for i, v in enumerate(x):
-        acc = v + decay * acc
-        out[i] = acc
-    return out * (1 - decay)
-
-
-def baseline_design(days: pd.DatetimeIndex) -> np.ndarray:
-    """Intercept, linear trend, weekday dummies and one yearly harmonic pair."""
-    t = np.arange(len(days), dtype=float)
-    cols = [np.ones(len(t)), t / max(len(t), 1)]
-    cols += [(days.dayofweek == d).astype(float) for d in range(6)]
-    cols += [np.sin(2 * np.pi * t / 365.25), np.cos(2 * np.pi * t / 365.25)]
-    return np.column_stack(cols)
-
-
-def view_through_ratios(click_credit: pd.DataFrame, touchless_daily: pd.Series,
-                        cfg: DataDrivenConfig) -> pd.DataFrame:
-    """ρ per tier × platform group: touchless conversions per click-credited conversion.
-
-    click_credit: day, platform, tier, conversions (click-and-code credit of creators).
-    touchless_daily: conversions per day with no creator touch, indexed by day.
-    Solves NNLS of touchless_daily on baseline + adstocked group series, with rows that pull
-    each group's ρ toward its platform's ρ (ridge, `pooling_strength`), in two stages: platform
-    ρ first, then groups shrunk toward it.
-    """
-    days = touchless_daily.index
-    base = baseline_design(days)
-    y = touchless_daily.to_numpy(float)
-
-    def solve(series: pd.DataFrame, prior: pd.Series | None) -> pd.Series:
-        X = np.column_stack([_adstock(series[c].to_numpy(float), cfg.adstock_decay)
-                             for c in series.columns])
-        A = np.column_stack([base, -base, X])
-        b = y.copy()
-        if prior is not None and cfg.pooling_strength > 0:
-            scale = np.sqrt(cfg.pooling_strength) * np.maximum(X.std(axis=0), 1e-9) * np.sqrt(len(y)) / 10
-            pen = np.zeros((X.shape[1], A.shape[1]))
-            pen[:, 2 * base.shape[1]:] = np.diag(scale)
-            A = np.vstack([A, pen])
-            b = np.concatenate([b, scale * prior.reindex(series.columns).to_numpy()])
-        coef, _ = nnls(A, b, maxiter=50 * A.shape[1])
-        return pd.Series(coef[2 * base.shape[1]:], index=series.columns)
-
-    cc = click_credit.assign(day=pd.to_datetime(click_credit["day"]))
-    plat = cc.groupby(["day", "platform"])["conversions"].sum().unstack(fill_value=0.0).reindex(days, fill_value=0.0)
-    rho_platform = solve(plat, None)
-    cc["group"] = cc["tier"].astype(str) + "|" + cc["platform"].astype(str)
-    grp = cc.groupby(["day", "group"])["conversions"].sum().unstack(fill_value=0.0).reindex(days, fill_value=0.0)
-    prior = pd.Series({g: rho_platform.get(g.split("|")[1], 0.0) for g in grp.columns})
-    rho_group = solve(grp, prior)
-    out = pd.DataFrame({"group": rho_group.index, "rho": rho_group.to_numpy()})
-    out[["tier", "platform"]] = out["group"].str.split("|", expand=True)
-    out["rho_platform"] = out["platform"].map(rho_platform)
-    return out[["tier", "platform", "rho", "rho_platform"]]
 
 
 # ---------------------------------------------------------------------------- inputs
