@@ -10,12 +10,15 @@ from kedro.pipeline import Node, Pipeline
 from roi_ml.pipelines.evaluation.attribution import score_attribution
 from roi_ml.pipelines.evaluation.kpis import score_kpis
 from roi_ml.pipelines.evaluation.nodes import assemble_evaluation, score_ingestion
+from roi_ml.pipelines.evaluation.recommendations import score_recommendations
 
 SECTIONS = [
     ("ingestion", score_ingestion, ["ground_truth", "orders", "posts", "conversion_events"]),
     ("kpis", score_kpis, ["ground_truth", "kpi_campaign", "creator_authenticity", "comment_sentiment"]),
     ("attribution", score_attribution, ["ground_truth", "creator_attribution", "attribution_journeys",
                                         "attribution_touches", "attribution_entities", "params:attribution"]),
+    ("recommendations", score_recommendations, ["ground_truth", "posting_windows", "posting_window_norms",
+                                                "content_formats"]),
 ]
 
 

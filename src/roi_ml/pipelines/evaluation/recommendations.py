@@ -1,0 +1,115 @@
+"""Scores the posting-window and content-format recommendations against the simulator's truth
+(section `recommendations` of evaluation.json).
+
+The truth's timing_lift.csv (platform × local day of week × hour) and format_lift.csv
+(platform × format) are the true multipliers of a post's expected conversions.
+- posting windows: each window's true lift is the mean of the truth's hourly lifts over the
+  window's hours. window_norm_spearman: per platform, rank correlation of the estimated window
+  norms (attributed-conversion lift) and the true lifts, averaged over platforms;
+  top_window_true_lift: mean true lift of the window ranked first per creator × platform;
+  posted_true_lift: mean true lift of the windows posts were actually published in (what the
+  creators did without advice); top_window_beats_posted_share: share of creator × platform pairs
+  whose first window's true lift is above their platform's posted_true_lift.
+- content formats: per platform, the formats' conversion_lift pooled over niches (weighted by
+  n_posts_lift); format_spearman: rank correlation with the true format lift, averaged over
+  platforms; top_format_true_lift: mean true lift of the format ranked first per platform ×
+  niche; top_format_is_best_share: share of those groups whose first format is the truly best
+  of the formats the group used.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.stats import spearmanr
+
+from roi_ml.ground_truth import GroundTruth
+from roi_ml.pipelines.evaluation.nodes import _skip
+
+log = logging.getLogger(__name__)
+
+
+def _spearman(a: pd.Series, b: pd.Series) -> float:
+    if len(a) < 3 or a.nunique() < 2 or b.nunique() < 2:
+        return float("nan")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return float(spearmanr(a.to_numpy(), b.to_numpy()).statistic)
+
+
+def true_window_lift(timing: pd.DataFrame, windows: pd.DataFrame) -> pd.Series:
+    """Mean hourly true lift over each window's hours (platform, day_of_week, hour_start,
+    hour_end)."""
+    t = timing.set_index(["platform", "day_of_week", "hour"])["lift"]
+    out = []
+    for r in windows.itertuples():
+        hours = range(int(r.hour_start), int(r.hour_end))
+        vals = [t.get((r.platform, int(r.day_of_week), h), np.nan) for h in hours]
+        out.append(float(np.nanmean(vals)) if len(vals) else np.nan)
+    return pd.Series(out, index=windows.index)
+
+
+def _nanmean(x) -> float:
+    x = np.asarray(x, dtype="float64")
+    return float(np.nanmean(x)) if np.isfinite(x).any() else float("nan")
+
+
+def score_posting_windows(timing: pd.DataFrame, posting_windows: pd.DataFrame,
+                          norms: pd.DataFrame) -> dict[str, Any]:
+    n = norms[norms["outcome"] == "attributed_conversions"].copy()
+    n["true_lift"] = true_window_lift(timing, n)
+    per_platform = {p: _spearman(g["lift"], g["true_lift"]) for p, g in n.groupby("platform")}
+    posted = n.groupby("platform").apply(
+        lambda g: float(np.average(g["true_lift"], weights=g["n_posts"])), include_groups=False)
+    top = posting_windows.sort_values("lift", ascending=False).groupby(
+        ["creator_id", "platform"]).head(1).copy()
+    top["true_lift"] = true_window_lift(timing, top)
+    beats = top["true_lift"] > top["platform"].map(posted)
+    return {"window_norm_spearman": _nanmean(list(per_platform.values())),
+            "window_norm_spearman_by_platform": per_platform,
+            "top_window_true_lift": _nanmean(top["true_lift"]),
+            "posted_true_lift": _nanmean(posted.to_numpy()),
+            "top_window_beats_posted_share": float(beats.mean()) if len(top) else float("nan"),
+            "creator_platform_pairs": int(len(top))}
+
+
+def score_content_formats(formats_truth: pd.DataFrame, content_formats: pd.DataFrame) -> dict[str, Any]:
+    truth = formats_truth.set_index(["platform", "format"])["lift"]
+    cf = content_formats[content_formats["n_posts_lift"] > 0].copy()
+    cf["w"] = cf["n_posts_lift"] * cf["conversion_lift"]
+    pooled = cf.groupby(["platform", "format"]).agg(w=("w", "sum"), n=("n_posts_lift", "sum"))
+    pooled["lift"] = pooled["w"] / pooled["n"]
+    pooled["true_lift"] = [truth.get(k, np.nan) for k in pooled.index]
+    per_platform = {p: _spearman(g["lift"], g["true_lift"])
+                    for p, g in pooled.reset_index().groupby("platform")}
+    first = cf[cf["rank_in_group"] == cf.groupby(["platform", "niche"])["rank_in_group"].transform("min")]
+    first_true = pd.Series([truth.get((p, f), np.nan) for p, f in zip(first["platform"], first["format"], strict=True)])
+    best = cf.assign(true_lift=[truth.get((p, f), np.nan) for p, f in zip(cf["platform"], cf["format"], strict=True)]) \
+        .groupby(["platform", "niche"])["true_lift"].max()
+    is_best = first_true.to_numpy() >= best.reindex(
+        pd.MultiIndex.from_arrays([first["platform"], first["niche"]])).to_numpy() - 1e-12
+    return {"format_spearman": _nanmean(list(per_platform.values())),
+            "format_spearman_by_platform": per_platform,
+            "top_format_true_lift": _nanmean(first_true),
+            "top_format_is_best_share": float(np.mean(is_best)) if len(first) else float("nan"),
+            "platform_niche_groups": int(len(first))}
+
+
+def score_recommendations(truth: GroundTruth, posting_windows: pd.DataFrame,
+                          posting_window_norms: pd.DataFrame, content_formats: pd.DataFrame
+                          ) -> dict[str, Any]:
+    """Section `recommendations`: posting windows and content formats against the true timing
+    and format lifts (see the module docstring); a skip note without truth."""
+    skipped = _skip(truth, "recommendations")
+    if skipped:
+        return skipped
+    timing = truth.read("timing_lift")
+    formats = truth.read("format_lift")
+    out: dict[str, Any] = {}
+    out["posting_windows"] = score_posting_windows(timing, posting_windows, posting_window_norms)
+    out["content_formats"] = score_content_formats(formats, content_formats)
+    return out
