@@ -87,15 +87,15 @@ def new_alerts(alerts: pd.DataFrame, ledger: pd.DataFrame, as_of: pd.Timestamp
     seen = set(ledger["alert_id"].astype("string").dropna()) if len(ledger) else set()
     is_new = ~ids.isin(seen)
     fresh = tb.alerts_by_severity(alerts[is_new.to_numpy()])
-    prev = ledger.set_index(ledger["alert_id"].astype("string"))["first_reported_on"] if len(ledger) \
-        else pd.Series(dtype="string")
+    prev = ledger.set_index(ledger["alert_id"].astype("string"))["first_reported_on"].astype("string") \
+        if len(ledger) else pd.Series(dtype="string")
     nxt = pd.DataFrame({
         "alert_id": ids.to_numpy(),
         "severity": alerts["severity"].astype("string").to_numpy(),
         "rule": alerts["rule"].astype("string").to_numpy(),
         "entity_id": alerts["entity_id"].astype("string").to_numpy(),
     })
-    nxt["first_reported_on"] = nxt["alert_id"].map(prev).fillna(as_of.strftime("%Y-%m-%d"))
+    nxt["first_reported_on"] = nxt["alert_id"].map(prev).astype("string").fillna(as_of.strftime("%Y-%m-%d"))
     nxt = nxt.drop_duplicates("alert_id").sort_values("alert_id").reset_index(drop=True)
     return fresh, nxt.astype("string")
 
