@@ -66,7 +66,7 @@ def creator_campaign_conversions(kpi_creator_campaign: pd.DataFrame,
     require_columns(post_conversions, ["creator_id", "campaign_id", "attributed_conversions"],
                     "post_attribution", "attribution")
     conv = post_conversions.groupby(["creator_id", "campaign_id"])["attributed_conversions"].sum()
-    t = kpi_creator_campaign[["creator_id", "campaign_id", "cost_usd"]].join(
+    t = kpi_creator_campaign[["creator_id", "campaign_id", "cost_usd"]].reset_index(drop=True).join(
         conv, on=["creator_id", "campaign_id"])
     t["attributed_conversions"] = t["attributed_conversions"].fillna(0.0).astype("float64")
     t["cost_usd"] = t["cost_usd"].fillna(0.0).astype("float64")

@@ -53,7 +53,7 @@ def assign_windows(published_at: pd.Series, timezone: str, window_hours: int) ->
     """day_of_week (0 = Monday), hour_start, hour_end and a label per publish time, in `timezone`."""
     ts = pd.to_datetime(published_at, utc=True).dt.tz_convert(timezone)
     start = (ts.dt.hour // window_hours) * window_hours
-    out = pd.DataFrame({"day_of_week": ts.dt.dayofweek.astype("int64"),
+    out = pd.DataFrame({"day_of_week": ts.dt.day_of_week.astype("int64"),
                         "hour_start": start.astype("int64")}, index=published_at.index)
     out["hour_end"] = (out["hour_start"] + window_hours).clip(upper=24)
     out["window"] = [f"{DAY_NAMES[d]} {h:02d}:00-{e:02d}:00" for d, h, e in
