@@ -63,8 +63,9 @@ def score_posting_windows(timing: pd.DataFrame, posting_windows: pd.DataFrame,
     n = norms[norms["outcome"] == "attributed_conversions"].copy()
     n["true_lift"] = true_window_lift(timing, n)
     per_platform = {p: _spearman(g["lift"], g["true_lift"]) for p, g in n.groupby("platform")}
-    posted = n.groupby("platform").apply(
-        lambda g: float(np.average(g["true_lift"], weights=g["n_posts"])), include_groups=False)
+    n["w"] = n["true_lift"] * n["n_posts"]
+    sums = n.groupby("platform")[["w", "n_posts"]].sum()
+    posted = (sums["w"] / sums["n_posts"]).astype("float64")
     top = posting_windows.sort_values("lift", ascending=False).groupby(
         ["creator_id", "platform"]).head(1).copy()
     top["true_lift"] = true_window_lift(timing, top)
@@ -110,6 +111,12 @@ def score_recommendations(truth: GroundTruth, posting_windows: pd.DataFrame,
     timing = truth.read("timing_lift")
     formats = truth.read("format_lift")
     out: dict[str, Any] = {}
-    out["posting_windows"] = score_posting_windows(timing, posting_windows, posting_window_norms)
-    out["content_formats"] = score_content_formats(formats, content_formats)
+    if len(posting_windows) and len(posting_window_norms):
+        out["posting_windows"] = score_posting_windows(timing, posting_windows, posting_window_norms)
+    else:
+        out["posting_windows"] = {"skipped": "no posting windows (too few posts per window)"}
+    if len(content_formats) and (content_formats["n_posts_lift"] > 0).any():
+        out["content_formats"] = score_content_formats(formats, content_formats)
+    else:
+        out["content_formats"] = {"skipped": "no content format with a conversion lift"}
     return out
