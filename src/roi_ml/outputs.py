@@ -18,6 +18,8 @@ KEY_OUTPUTS = [
     ("data/07_model_output/creator_attribution.parquet", "conversions and revenue per creator x attribution model"),
     ("data/08_reporting/attribution_model_comparison.parquet", "the attribution models side by side"),
     ("data/08_reporting/evaluation.json", "model scores against the simulator's ground truth"),
+    ("data/08_reporting/dashboard.html", "the dashboard: one self-contained page, open it in a browser"),
+    ("data/08_reporting/daily_summary.html", "daily summary email: key metrics vs target, new alerts (also .md)"),
 ]
 
 
