@@ -210,7 +210,35 @@ def make_inputs() -> dict[str, pd.DataFrame]:
         "confidence": s(["high", "medium", "high", "low"]),
         "reasons": s(["ROI 4.5 (3.9–5.1), improving", "ROI 2.3", "flagged inauthentic", "one campaign"]),
     })
+    suggestions = pd.DataFrame({
+        "rank": [1, 2], "creator_id": s(["CR1", "CR2"]),
+        "suggestion": s(["CR1's audience converts most on tiktok video (2.1 per 1k reach vs 1.2)",
+                         "CR2 posts best on Tuesdays 18-21h"]),
+        "findings": s(["format", "window"]), "figures_cited": s(["2.1; 1.2", "lift 1.4"]),
+        "expected_extra_conversions_per_post": [0.9, 0.3], "confidence": s(["high", "low"]),
+        "model_used": s(["data_driven"] * 2)})
+    reallocation = pd.DataFrame({
+        "rank": [1], "from_creator_id": s(["CR4"]), "to_creator_id": s(["CR1"]), "move_usd": [300.0],
+        "expected_revenue_change": [900.0], "expected_revenue_change_low": [500.0],
+        "expected_revenue_change_high": [1300.0], "from_marginal_roi": [1.3], "to_marginal_roi": [0.2],
+        "from_binding_constraint": s(["min_budget"]), "to_binding_constraint": s(["max_budget"]),
+        "confidence": s(["medium"]), "recommendation": s(["move $300 from CR4 to CR1"])})
+    signals = pd.DataFrame({
+        "rank": [1], "creator_id": s(["CR4"]), "campaign_id": s(["CMP2"]), "cpa_usd": [350.0],
+        "benchmark_cpa_usd": [60.0], "q_value": [0.01], "excess_cost_usd": [290.0],
+        "confidence": s(["high"]), "recommendation": s(["review CR4's fee"])})
+    formats = pd.DataFrame({
+        "rank": [1, 2], "platform": s(["tiktok", "instagram"]), "niche": s(["beauty"] * 2),
+        "format": s(["video", "carousel"]), "n_posts": [4, 2], "conversion_lift": [1.4, 0.9],
+        "conversion_lift_low": [1.1, 0.6], "conversion_lift_high": [1.8, 1.2],
+        "example_caption": s([HOSTILE_CAPTION, "ok"]), "confidence": s(["medium", "low"])})
+    windows = pd.DataFrame({
+        "rank": [1], "creator_id": s(["CR1"]), "platform": s(["tiktok"]), "day_name": s(["Tuesday"]),
+        "hour_start": [18], "hour_end": [21], "timezone": s(["UTC"]), "lift": [1.3], "lift_low": [1.0],
+        "lift_high": [1.7], "n_posts_window": [3], "confidence": s(["low"])})
     return {
+        "creator_suggestions": suggestions, "budget_reallocation": reallocation, "budget_signals": signals,
+        "content_formats": formats, "posting_windows": windows,
         "kpi_campaign": kpi_campaign, "kpi_creator": kpi_creator, "kpi_creator_campaign": kcc,
         "kpi_post": kpi_post, "kpi_daily": kd, "kpi_campaign_daily": kcd, "creator_authenticity": auth,
         "non_compliant_posts": ncp, "campaigns": campaigns, "creator_attribution": ca,

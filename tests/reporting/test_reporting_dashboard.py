@@ -63,14 +63,20 @@ def test_views_show_the_spec_content(full_page):
     cr = _section(full_page, "creator-analytics")
     assert "follower jump of 40 % in a day" in cr  # authenticity reasons in words
     assert "expand" in cr and "conclude" in cr  # partnership recommendations
+    assert "audience converts most on tiktok video" in cr  # creator suggestions
+    cd = _section(full_page, "campaign-deep-dive")
+    assert "Formats ranked per platform" in cd and "Tuesday" in cd
     fb = _section(full_page, "forecast-budget")
     assert "max_budget" in fb and "binding_constraint" in fb
+    assert "move $300 from CR4 to CR1" in fb and "review CR4&#x27;s fee" in fb
 
 
 def test_absent_upstream_inputs_give_visible_no_data_notes():
     frames = make_inputs()
     for name in ("creator_scores", "creator_campaign_roi", "forecast_daily", "budget_pacing",
-                 "response_curve_points", "budget_allocation", "alerts", "partnership_decisions"):
+                 "response_curve_points", "budget_allocation", "alerts", "partnership_decisions",
+                 "creator_suggestions", "budget_reallocation", "budget_signals", "content_formats",
+                 "posting_windows"):
         frames.pop(name)
     page = _render(frames)
     fb = _section(page, "forecast-budget")
@@ -135,7 +141,7 @@ def test_a_missing_contract_column_stops_with_one_clear_message(name):
 
 
 def test_render_is_deterministic():
-    assert _render(make_inputs()) == _render(make_inputs())
+    assert _render(make_inputs()) == _render(make_inputs())  # no random div ids, no clock
 
 
 def test_views_render_with_pandas_string_and_nullable_dtypes():

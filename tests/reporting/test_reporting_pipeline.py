@@ -11,7 +11,7 @@ from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 from reporting_world import kpi_targets, make_inputs, reporting_params
 
-from roi_ml.pipelines.reporting.pipeline import DASHBOARD_INPUTS, create_pipeline
+from roi_ml.pipelines.reporting.pipeline import DASHBOARD_INPUTS, create_pipeline, dashboard_inputs
 from roi_ml.reporting.datasets import AlertLedgerDataset
 
 OUTPUTS = ("dashboard_html", "daily_summary_md", "daily_summary_html")
@@ -28,14 +28,17 @@ def _run(tmp: Path, alerts: pd.DataFrame | None, summary_only: bool = False) -> 
     catalog = DataCatalog({name: Kept() for name in OUTPUTS}
                           | {"alerts_seen_previous": AlertLedgerDataset(ledger),
                              "alerts_seen": AlertLedgerDataset(ledger)})
-    for name in set(DASHBOARD_INPUTS.values()) | {"kpi_daily", "kpi_campaign"}:
+    for name in set(dashboard_inputs()) - {"alerts"}:
         catalog[name] = frames[name]
     params = reporting_params()
     params["summary"]["window_days"] = 2
     catalog["params:reporting"] = params
     catalog["params:kpis.targets"] = kpi_targets()
     pipe = create_pipeline()
-    if alerts is not None:  # wire the alerts table like the recommendations pipeline provides it
+    has_alerts = "alerts" in pipe.inputs()
+    if has_alerts:  # the recommendations pipeline is in the project: the summary reads alerts
+        catalog["alerts"] = alerts if alerts is not None else frames["alerts"].iloc[0:0]
+    elif alerts is not None:  # wire the alerts table like the recommendations pipeline provides it
         catalog["alerts"] = alerts
         from kedro.pipeline import Node, Pipeline
 
@@ -52,6 +55,15 @@ def _run(tmp: Path, alerts: pd.DataFrame | None, summary_only: bool = False) -> 
     return {name: catalog[name].load() for name in OUTPUTS if catalog[name].exists()} | {"ledger": pd.read_csv(ledger, dtype=str)}
 
 
+def test_upstream_inputs_are_wired_only_when_their_pipeline_outputs_them():
+    inputs = create_pipeline().inputs()
+    assert set(DASHBOARD_INPUTS) <= inputs
+    assert set(dashboard_inputs()) <= inputs
+    # every dashboard input is a DashboardInputs field
+    from roi_ml.reporting.views import DashboardInputs
+    assert set(dashboard_inputs()) <= set(DashboardInputs.__dataclass_fields__)
+
+
 def test_pipeline_writes_dashboard_and_summary(tmp_path):
     out = _run(tmp_path, None)
     assert out["dashboard_html"].startswith("<!DOCTYPE html>")
@@ -62,7 +74,10 @@ def test_pipeline_writes_dashboard_and_summary(tmp_path):
     assert "| roas | 5.60:1 | 5.40:1 | target ≥ 5 | on target |" in md
     # CMP2 runs: spend 700 against 600 planned to date = 117 %
     assert "| CMP2 | $700 | $600 | 117% | above target |" in md
-    assert "No alerts table in this run" in md
+    if "alerts" in create_pipeline().inputs():
+        assert "No new alerts (0 open" in md
+    else:
+        assert "No alerts table in this run" in md
     assert out["ledger"].empty
 
 

@@ -35,6 +35,30 @@ SOURCES = {
     "budget_allocation": "forecasting pipeline, data/07_model_output/budget_allocation.parquet",
     "alerts": "recommendations pipeline, data/08_reporting/alerts.csv",
     "partnership_decisions": "recommendations pipeline, data/08_reporting/recommendations/partnership_decisions.csv",
+    "creator_suggestions": "recommendations pipeline, data/08_reporting/recommendations/creator_suggestions.csv",
+    "budget_reallocation": "recommendations pipeline, data/08_reporting/recommendations/budget_reallocation.csv",
+    "budget_signals": "recommendations pipeline, data/08_reporting/recommendations/budget_signals.csv",
+    "content_formats": "recommendations pipeline, data/08_reporting/recommendations/content_formats.csv",
+    "posting_windows": "recommendations pipeline, data/08_reporting/recommendations/posting_windows.csv",
+}
+
+# Columns shown first for each recommendation table (the rest follow; tables are ranked).
+RECOMMENDATION_COLUMNS = {
+    "partnership_decisions": ["rank", "creator_id", "decision", "confidence", "reasons", "performance_score",
+                              "roi", "roi_low", "roi_high", "roi_trend", "predicted_next_roi",
+                              "expected_impact_usd", "is_flagged_inauthentic"],
+    "creator_suggestions": ["rank", "creator_id", "suggestion", "figures_cited", "confidence"],
+    "budget_reallocation": ["rank", "from_creator_id", "to_creator_id", "move_usd", "expected_revenue_change",
+                            "expected_revenue_change_low", "expected_revenue_change_high", "from_marginal_roi",
+                            "to_marginal_roi", "from_binding_constraint", "to_binding_constraint", "confidence",
+                            "recommendation"],
+    "budget_signals": ["rank", "creator_id", "campaign_id", "cpa_usd", "benchmark_cpa_usd", "q_value",
+                       "excess_cost_usd", "confidence", "recommendation"],
+    "content_formats": ["rank", "platform", "niche", "format", "n_posts", "conversion_lift", "conversion_lift_low",
+                        "conversion_lift_high", "conversions_per_1k_reach", "authentic_engagement_rate",
+                        "confidence"],
+    "posting_windows": ["rank", "creator_id", "platform", "day_name", "hour_start", "hour_end", "timezone",
+                        "lift", "lift_low", "lift_high", "n_posts_window", "confidence"],
 }
 
 # Columns each input must have (the data contracts in the BRIEF / docs).
@@ -64,6 +88,7 @@ REQUIRED = {
                           "expected_revenue_current", "expected_revenue_recommended"],
     "alerts": ["alert_id", "severity", "rule", "entity_type", "entity_id", "message"],
     "partnership_decisions": ["creator_id"],
+    "creator_suggestions": ["creator_id"],
 }
 
 
@@ -90,6 +115,11 @@ class DashboardInputs:
     budget_allocation: pd.DataFrame | None = None
     alerts: pd.DataFrame | None = None
     partnership_decisions: pd.DataFrame | None = None
+    creator_suggestions: pd.DataFrame | None = None
+    budget_reallocation: pd.DataFrame | None = None
+    budget_signals: pd.DataFrame | None = None
+    content_formats: pd.DataFrame | None = None
+    posting_windows: pd.DataFrame | None = None
 
     def validate(self) -> None:
         """Stop on the first input that lacks a contract column (one clear message)."""
@@ -114,6 +144,16 @@ def _num(v: float, unit: str = "") -> str:
 
 def _pick(frame: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
     return frame[[c for c in cols if c in frame.columns]]
+
+
+def recommendation_table(inp: DashboardInputs, name: str, caption: str, params: Mapping) -> Table | Note:
+    """A ranked recommendation table (its key columns first), or a no-data note."""
+    frame = getattr(inp, name)
+    if tb.is_empty(frame):
+        return no_data(name, caption[0].lower() + caption[1:])
+    first = [c for c in RECOMMENDATION_COLUMNS.get(name, []) if c in frame.columns]
+    shown = frame[first] if first else frame
+    return Table(shown, caption, max_rows=int(params["max_table_rows"]))
 
 
 def _credit(inp: DashboardInputs, params: Mapping) -> pd.DataFrame | None:
@@ -236,6 +276,10 @@ def campaign_deep_dive(inp: DashboardInputs, params: Mapping, targets: Mapping) 
                                         "impressions", "engagement_rate_by_reach", "click_through_rate",
                                         "saves", "shares", "orders", "attributed_revenue_usd"]),
                             "Top posts by attributed revenue"))
+    blocks.append(recommendation_table(inp, "content_formats",
+                                       "Formats ranked per platform and niche (conversion lift with interval)", params))
+    blocks.append(recommendation_table(inp, "posting_windows", "Best posting windows per creator and platform",
+                                       params))
     if inp.non_compliant_posts is not None and len(inp.non_compliant_posts):
         blocks.append(Table(_pick(inp.non_compliant_posts, ["post_id", "creator_id", "campaign_id",
                                                             "platform", "published_at", "reason"]),
@@ -287,11 +331,13 @@ def creator_analytics(inp: DashboardInputs, params: Mapping, targets: Mapping) -
         blocks.append(Chart(fg.ranked_bars(top, "creator_id", "roi",
                                            f"ROI with interval of the {top_n} largest investments", "ROI",
                                            "roi_low", "roi_high", hover="roi_trend", tickformat=".0%")))
-    if tb.is_empty(inp.partnership_decisions):
-        blocks.append(no_data("partnership_decisions", "partnership recommendations"))
-    else:
-        blocks.append(Table(inp.partnership_decisions, "Partnership recommendations (renew, expand, conclude, watch)",
-                            max_rows=int(params["max_table_rows"])))
+    if not tb.is_empty(inp.partnership_decisions) and "decision" in inp.partnership_decisions:
+        counts = inp.partnership_decisions["decision"].astype("string").value_counts()
+        blocks.append(Cards([(str(d), str(int(n)), "", "creators") for d, n in counts.items()]))
+    blocks.append(recommendation_table(inp, "partnership_decisions",
+                                       "Partnership recommendations (renew, expand, conclude, watch)", params))
+    blocks.append(recommendation_table(inp, "creator_suggestions", "Suggestions per creator, citing their figures",
+                                       params))
     if not tb.is_empty(inp.kpi_creator):
         db = inp.kpi_creator
         if not tb.is_empty(inp.creator_authenticity):
@@ -372,6 +418,10 @@ def forecast_budget(inp: DashboardInputs, params: Mapping, targets: Mapping) -> 
             else:
                 blocks.append(no_data("response_curve_points", "the response curves of the moved creators"))
         blocks.append(Table(at, "Allocation, largest moves first", max_rows=int(params["max_table_rows"])))
+    blocks.append(recommendation_table(inp, "budget_reallocation", "Budget moves: from creator A to creator B", params))
+    blocks.append(recommendation_table(inp, "budget_signals",
+                                       "Budget signals: cost per conversion significantly above the campaign benchmark",
+                                       params))
     return Section("forecast-budget", "Forecast & budget", blocks,
                    "Forecasts with intervals, budget pacing, and the allocation with its response curves.")
 

@@ -1,7 +1,17 @@
 """Reporting pipeline wiring: model outputs -> data/08_reporting/dashboard.html and the daily
-summary. Wiring only; the views are in roi_ml.reporting.views."""
+summary. Wiring only; the views are in roi_ml.reporting.views.
+
+Inputs written by the creator_scoring, forecasting and recommendations pipelines are wired
+only when that pipeline is part of the project and outputs them (UPSTREAM below), so the
+default run works while one of them is absent; the dashboard then shows a "no data" note in
+place of the charts they feed.
+"""
 
 from __future__ import annotations
+
+from functools import cache
+from importlib import import_module
+from importlib.util import find_spec
 
 from kedro.pipeline import Node, Pipeline
 
@@ -10,28 +20,51 @@ from roi_ml.pipelines.reporting import nodes
 P = "params:reporting"
 TARGETS = "params:kpis.targets"
 
-# Dashboard inputs by DashboardInputs field name -> catalog entry.
-DASHBOARD_INPUTS = {
-    "kpi_campaign": "kpi_campaign",
-    "kpi_creator": "kpi_creator",
-    "kpi_creator_campaign": "kpi_creator_campaign",
-    "kpi_post": "kpi_post",
-    "kpi_daily": "kpi_daily",
-    "kpi_campaign_daily": "kpi_campaign_daily",
-    "creator_authenticity": "creator_authenticity",
-    "non_compliant_posts": "non_compliant_posts",
-    "campaigns": "campaigns",
-    "creator_attribution": "creator_attribution",
-    "attribution_model_comparison": "attribution_model_comparison",
+# Dashboard inputs always present (DashboardInputs field name = catalog entry).
+DASHBOARD_INPUTS = [
+    "kpi_campaign", "kpi_creator", "kpi_creator_campaign", "kpi_post", "kpi_daily",
+    "kpi_campaign_daily", "creator_authenticity", "non_compliant_posts", "campaigns",
+    "creator_attribution", "attribution_model_comparison",
+]
+# Inputs of other pipelines -> the pipeline (folder under roi_ml/pipelines) that writes them.
+UPSTREAM = {
+    "creator_scores": "creator_scoring", "creator_campaign_roi": "creator_scoring",
+    "forecast_daily": "forecasting", "budget_pacing": "forecasting",
+    "response_curve_points": "forecasting", "budget_allocation": "forecasting",
+    "alerts": "recommendations", "partnership_decisions": "recommendations",
+    "creator_suggestions": "recommendations", "budget_reallocation": "recommendations",
+    "budget_signals": "recommendations", "content_formats": "recommendations",
+    "posting_windows": "recommendations",
 }
 
 
+@cache
+def _outputs_of(pipeline: str) -> frozenset[str]:
+    if find_spec(f"roi_ml.pipelines.{pipeline}") is None:
+        return frozenset()
+    return frozenset(import_module(f"roi_ml.pipelines.{pipeline}").create_pipeline().all_outputs())
+
+
+def upstream_available(dataset: str) -> bool:
+    """Whether the pipeline that writes `dataset` is part of this project and outputs it."""
+    return dataset in _outputs_of(UPSTREAM[dataset])
+
+
+def dashboard_inputs() -> dict[str, str]:
+    """DashboardInputs field -> catalog entry, for every input this project produces."""
+    names = DASHBOARD_INPUTS + [d for d in UPSTREAM if upstream_available(d)]
+    return {name: name for name in names}
+
+
 def create_pipeline(**kwargs) -> Pipeline:
+    summary_inputs = {"kpi_daily": "kpi_daily", "kpi_campaign": "kpi_campaign",
+                      "alerts_seen_previous": "alerts_seen_previous", "params": P,
+                      "targets": TARGETS}
+    if upstream_available("alerts"):
+        summary_inputs["alerts"] = "alerts"
     return Pipeline([
-        Node(nodes.build_dashboard, {"params": P, "targets": TARGETS, **DASHBOARD_INPUTS},
+        Node(nodes.build_dashboard, {"params": P, "targets": TARGETS, **dashboard_inputs()},
              "dashboard_html", name="build_dashboard"),
-        Node(nodes.build_daily_summary,
-             {"kpi_daily": "kpi_daily", "kpi_campaign": "kpi_campaign",
-              "alerts_seen_previous": "alerts_seen_previous", "params": P, "targets": TARGETS},
+        Node(nodes.build_daily_summary, summary_inputs,
              ["daily_summary_md", "daily_summary_html", "alerts_seen"], name="build_daily_summary"),
     ])
