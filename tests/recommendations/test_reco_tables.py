@@ -147,6 +147,7 @@ def scores() -> pd.DataFrame:
         ("E", 75, 0.3, -0.2, 0.8, "stable", 2, 0.2, -0.3, 0.7, 2000),    # renew (positive, score 75)
         ("F", 60, 0.1, -0.5, 0.7, "stable", 2, 0.1, -0.5, 0.7, 2000),    # watch
         ("G", 40, 0.2, -0.1, 0.5, "declining", 2, 0.0, -0.4, 0.4, 1000),  # score < 50, declining
+        ("H", 60, -0.3, -0.5, -0.1, "improving", 4, 0.2, -0.2, 0.6, 4000),  # losing, recovering
     ]
     cols = ["creator_id", "performance_score", "roi", "roi_low", "roi_high", "roi_trend", "n_campaigns",
             "predicted_next_roi", "predicted_next_roi_low", "predicted_next_roi_high", "investment_usd"]
@@ -158,16 +159,17 @@ def scores() -> pd.DataFrame:
 
 
 def authenticity() -> pd.DataFrame:
-    return pd.DataFrame({"creator_id": list("ABCDEFG"), "is_flagged": [True] + [False] * 6,
-                         "reasons": ["follower jump of 40 % in a day"] + ["no signal"] * 6})
+    return pd.DataFrame({"creator_id": list("ABCDEFGH"), "is_flagged": [True] + [False] * 7,
+                         "reasons": ["follower jump of 40 % in a day"] + ["no signal"] * 7})
 
 
 def test_partnership_decisions_rules_and_reasons():
     out = partnership_decisions(scores(), authenticity(), PD_PARAMS).set_index("creator_id")
     assert out["decision"].to_dict() == {"A": "conclude", "B": "conclude", "C": "expand", "D": "renew",
-                                         "E": "renew", "F": "watch", "G": "conclude"}
+                                         "E": "renew", "F": "watch", "G": "conclude", "H": "watch"}
     assert out["confidence"].to_dict() == {"A": "high", "B": "high", "C": "high", "D": "medium",
-                                           "E": "low", "F": "low", "G": "low"}
+                                           "E": "low", "F": "low", "G": "low", "H": "low"}
+    assert "below 0 % but improving" in out.loc["H", "reasons"]
     assert "follower jump" in out.loc["A", "reasons"]
     assert "ROI -50 % (interval -80 % to -10 %): the whole interval is below 0 %" in out.loc["B", "reasons"]
     assert "performance score 85 at or above 80" in out.loc["C", "reasons"]

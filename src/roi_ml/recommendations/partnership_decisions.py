@@ -6,7 +6,8 @@ campaigns, predicted next ROI with interval) and `creator_authenticity` (kpis: f
 Rules, first match wins (thresholds in conf/base/parameters_recommendations.yml,
 `partnership_decisions`; docs/metrics.md "partnership_decisions"):
 1. conclude — the authenticity flag is raised; or the ROI interval lies below
-   `conclude.max_roi_high` (0: loses money with confidence); or the performance score is below
+   `conclude.max_roi_high` (0: loses money with confidence) unless ROI is improving with a
+   positive predicted next ROI (then watch); or the performance score is below
    `conclude.max_score` and ROI is declining.
 2. expand — performance score ≥ `expand.min_score`, ROI interval above `expand.min_roi_low`,
    trend not declining and at least `expand.min_campaigns` campaigns.
@@ -72,7 +73,8 @@ def decide(r: pd.Series, p: dict) -> tuple[str, list[str]]:
     if bool(r.get("is_flagged_inauthentic", False)):
         why = r.get("authenticity_reasons") or "authenticity flag raised"
         return "conclude", [f"authenticity flag raised: {why}", _roi_text(r)]
-    if r["roi_high"] < c["max_roi_high"]:
+    recovering = r["roi_trend"] == "improving" and r["predicted_next_roi"] > 0
+    if r["roi_high"] < c["max_roi_high"] and not recovering:
         return "conclude", [f"{_roi_text(r)}: the whole interval is below "
                             f"{_pct(c['max_roi_high'])}", _trend_text(r), _next_text(r)]
     if score < c["max_score"] and declining:
@@ -88,8 +90,13 @@ def decide(r: pd.Series, p: dict) -> tuple[str, list[str]]:
     if r["roi"] > 0 and score >= n["min_score"] and not declining:
         return "renew", [f"{_roi_text(r)} positive but uncertain", f"{score_txt} at or above "
                          f"{n['min_score']}", _trend_text(r), _next_text(r)]
-    why = [f"{_roi_text(r)}: the interval straddles 0" if r["roi_low"] <= 0 <= r["roi_high"]
-           else _roi_text(r), score_txt, _trend_text(r), _next_text(r)]
+    if r["roi_high"] < c["max_roi_high"]:  # losing money, but improving with a positive outlook
+        first = f"{_roi_text(r)}: below {_pct(c['max_roi_high'])} but improving"
+    elif r["roi_low"] <= 0 <= r["roi_high"]:
+        first = f"{_roi_text(r)}: the interval straddles 0"
+    else:
+        first = _roi_text(r)
+    why = [first, score_txt, _trend_text(r), _next_text(r)]
     return "watch", why
 
 
