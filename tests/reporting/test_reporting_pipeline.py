@@ -101,3 +101,8 @@ def test_summary_html_is_email_ready(tmp_path):
     assert "<script" not in page and "<style" not in page and "<link" not in page
     assert 'style="' in page  # inline styles only
     assert "&lt;script&gt;" in page  # the hostile caption in an alert message is escaped
+
+
+def test_summary_markdown_does_not_carry_raw_html(tmp_path):
+    md = _run(tmp_path, make_inputs()["alerts"], summary_only=True)["daily_summary_md"]
+    assert "<script>" not in md and "&lt;script&gt;alert(1)&lt;/script&gt;" in md

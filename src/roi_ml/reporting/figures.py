@@ -228,7 +228,8 @@ def attribution_models(comparison: pd.DataFrame, level: str) -> go.Figure:
                                  name=f"distance of {level} shares to {ref} (TVD)"), secondary_y=True)
     _layout(fig, title=f"Attribution models side by side ({level} level)")
     fig.update_yaxes(title_text="USD", secondary_y=False)
-    fig.update_yaxes(title_text="total variation distance", range=[0, 1], secondary_y=True)
+    fig.update_yaxes(title_text="total variation distance", range=[0, 1], dtick=0.2, showgrid=False,
+                     secondary_y=True)
     return fig
 
 

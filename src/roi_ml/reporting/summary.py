@@ -146,7 +146,9 @@ def render_markdown(as_of: pd.Timestamp, metrics: pd.DataFrame, window_days: int
         lines.append(f"{len(fresh)} new of {n_open} open alerts.")
         lines.append("")
         for r in fresh.itertuples(index=False):
-            msg = str(r.message).replace("\n", " ").replace("|", "/")
+            # text from the data (captions in messages) must not become markup where the
+            # Markdown is rendered: no raw HTML, no line breaks
+            msg = html.escape(str(r.message).replace("\n", " "), quote=False)
             lines.append(f"- **{r.severity}** · {r.rule} · {r.entity_type} {r.entity_id}: {msg}")
     lines += ["", "Full dashboard: data/08_reporting/dashboard.html", ""]
     return "\n".join(lines)
