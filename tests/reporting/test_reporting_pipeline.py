@@ -22,7 +22,7 @@ class Kept(MemoryDataset):  # the runner releases data it has written; the tests
         pass
 
 
-def _run(tmp: Path, alerts: pd.DataFrame | None, summary_only: bool = False) -> dict:
+def _run(tmp: Path, alerts: pd.DataFrame | None, summary_only: bool = False, **summary_params) -> dict:
     frames = make_inputs()
     ledger = str(tmp / "alerts_seen.csv")
     catalog = DataCatalog({name: Kept() for name in OUTPUTS}
@@ -32,6 +32,7 @@ def _run(tmp: Path, alerts: pd.DataFrame | None, summary_only: bool = False) -> 
         catalog[name] = frames[name]
     params = reporting_params()
     params["summary"]["window_days"] = 2
+    params["summary"].update(summary_params)
     catalog["params:reporting"] = params
     catalog["params:kpis.targets"] = kpi_targets()
     pipe = create_pipeline()
@@ -106,3 +107,12 @@ def test_summary_html_is_email_ready(tmp_path):
 def test_summary_markdown_does_not_carry_raw_html(tmp_path):
     md = _run(tmp_path, make_inputs()["alerts"], summary_only=True)["daily_summary_md"]
     assert "<script>" not in md and "&lt;script&gt;alert(1)&lt;/script&gt;" in md
+
+
+def test_summary_lists_at_most_the_configured_number_of_new_alerts(tmp_path):
+    out = _run(tmp_path, make_inputs()["alerts"], summary_only=True, max_new_alerts_listed=1)
+    md = out["daily_summary_md"]
+    assert "3 new of 3 open alerts." in md
+    assert md.count("- **") == 1 and "**critical** · missing_disclosure" in md  # critical first
+    assert "… and 2 more new alerts in data/08_reporting/alerts.csv" in md
+    assert "… and 2 more new alerts" in out["daily_summary_html"]

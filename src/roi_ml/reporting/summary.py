@@ -120,7 +120,7 @@ def _pacing_lines(kpi_campaign: pd.DataFrame | None) -> pd.DataFrame:
 
 
 def render_markdown(as_of: pd.Timestamp, metrics: pd.DataFrame, window_days: int, fresh: pd.DataFrame,
-                    n_open: int, pacing: pd.DataFrame, alerts_available: bool) -> str:
+                    n_open: int, pacing: pd.DataFrame, alerts_available: bool, max_listed: int = 50) -> str:
     wcol = f"value_last_{window_days}_days"
     lines = [f"# roi_ml daily summary — {as_of:%Y-%m-%d}", "",
              f"## Key metrics (on {as_of:%Y-%m-%d} and over the last {window_days} days)", "",
@@ -145,11 +145,13 @@ def render_markdown(as_of: pd.Timestamp, metrics: pd.DataFrame, window_days: int
     else:
         lines.append(f"{len(fresh)} new of {n_open} open alerts.")
         lines.append("")
-        for r in fresh.itertuples(index=False):
+        for r in fresh.head(max_listed).itertuples(index=False):
             # text from the data (captions in messages) must not become markup where the
             # Markdown is rendered: no raw HTML, no line breaks
             msg = html.escape(str(r.message).replace("\n", " "), quote=False)
             lines.append(f"- **{r.severity}** · {r.rule} · {r.entity_type} {r.entity_id}: {msg}")
+        if len(fresh) > max_listed:
+            lines.append(f"- … and {len(fresh) - max_listed} more new alerts in data/08_reporting/alerts.csv")
     lines += ["", "Full dashboard: data/08_reporting/dashboard.html", ""]
     return "\n".join(lines)
 
@@ -167,7 +169,7 @@ def _html_table(header: list[str], rows: list[list[tuple[str, str]]]) -> str:
 
 
 def render_html(as_of: pd.Timestamp, metrics: pd.DataFrame, window_days: int, fresh: pd.DataFrame,
-                n_open: int, pacing: pd.DataFrame, alerts_available: bool) -> str:
+                n_open: int, pacing: pd.DataFrame, alerts_available: bool, max_listed: int = 50) -> str:
     """Email-ready HTML: inline styles only (mail clients drop <style> blocks), no script."""
     wcol = f"value_last_{window_days}_days"
     h2 = 'style="font-size:16px;margin:18px 0 6px"'
@@ -199,7 +201,10 @@ def render_html(as_of: pd.Timestamp, metrics: pd.DataFrame, window_days: int, fr
         parts.append(_html_table(["severity", "rule", "entity", "message"],
                                  [[(str(r.severity), _COL.get(str(r.severity), "")), (str(r.rule), ""),
                                    (f"{r.entity_type} {r.entity_id}", ""), (str(r.message), "")]
-                                  for r in fresh.itertuples(index=False)]))
+                                  for r in fresh.head(max_listed).itertuples(index=False)]))
+        if len(fresh) > max_listed:
+            parts.append(f'<p style="font-size:13px">… and {len(fresh) - max_listed} more new alerts in '
+                         "data/08_reporting/alerts.csv</p>")
     parts.append('<p style="font-size:12px;color:#57606a">Full dashboard: data/08_reporting/dashboard.html</p></div>')
     return "\n".join(parts) + "\n"
 
@@ -221,6 +226,7 @@ def daily_summary(kpi_daily: pd.DataFrame, kpi_campaign: pd.DataFrame | None, al
                                               "message"], "recommendations pipeline, data/08_reporting/alerts.csv")
         fresh, nxt = new_alerts(alerts, ledger, as_of)
         n_open = int(alerts["alert_id"].nunique())
-    md = render_markdown(as_of, metrics, window, fresh, n_open, pacing, alerts is not None)
-    page = render_html(as_of, metrics, window, fresh, n_open, pacing, alerts is not None)
+    listed = int(params.get("max_new_alerts_listed", 50))
+    md = render_markdown(as_of, metrics, window, fresh, n_open, pacing, alerts is not None, listed)
+    page = render_html(as_of, metrics, window, fresh, n_open, pacing, alerts is not None, listed)
     return md, page, nxt
