@@ -1,17 +1,17 @@
 """Reporting pipeline wiring: model outputs -> data/08_reporting/dashboard.html and the daily
 summary. Wiring only; the views are in roi_ml.reporting.views.
 
-Inputs written by the creator_scoring, forecasting and recommendations pipelines are wired
-only when that pipeline is part of the project and outputs them (UPSTREAM below), so the
-default run works while one of them is absent; the dashboard then shows a "no data" note in
-place of the charts they feed.
+Inputs written by the creator_scoring, forecasting and recommendations pipelines (UPSTREAM
+below) are wired only when some other pipeline of the project outputs them, so the default run
+works while one of them is absent; the dashboard then shows a "no data" note in place of the
+charts they feed.
 """
 
 from __future__ import annotations
 
+import pkgutil
 from functools import cache
 from importlib import import_module
-from importlib.util import find_spec
 
 from kedro.pipeline import Node, Pipeline
 
@@ -26,7 +26,8 @@ DASHBOARD_INPUTS = [
     "kpi_campaign_daily", "creator_authenticity", "non_compliant_posts", "campaigns",
     "creator_attribution", "attribution_model_comparison",
 ]
-# Inputs of other pipelines -> the pipeline (folder under roi_ml/pipelines) that writes them.
+# Optional inputs -> the pipeline expected to write them (for people; the wiring looks at what
+# every other pipeline actually outputs).
 UPSTREAM = {
     "creator_scores": "creator_scoring", "creator_campaign_roi": "creator_scoring",
     "forecast_daily": "forecasting", "budget_pacing": "forecasting",
@@ -39,15 +40,19 @@ UPSTREAM = {
 
 
 @cache
-def _outputs_of(pipeline: str) -> frozenset[str]:
-    if find_spec(f"roi_ml.pipelines.{pipeline}") is None:
-        return frozenset()
-    return frozenset(import_module(f"roi_ml.pipelines.{pipeline}").create_pipeline().all_outputs())
+def _outputs_of_other_pipelines() -> frozenset[str]:
+    import roi_ml.pipelines as pkg
+
+    outputs: set[str] = set()
+    for mod in pkgutil.iter_modules(pkg.__path__):
+        if mod.ispkg and mod.name != "reporting":
+            outputs |= import_module(f"{pkg.__name__}.{mod.name}").create_pipeline().all_outputs()
+    return frozenset(outputs)
 
 
 def upstream_available(dataset: str) -> bool:
-    """Whether the pipeline that writes `dataset` is part of this project and outputs it."""
-    return dataset in _outputs_of(UPSTREAM[dataset])
+    """Whether another pipeline of this project outputs `dataset`."""
+    return dataset in _outputs_of_other_pipelines()
 
 
 def dashboard_inputs() -> dict[str, str]:
