@@ -78,3 +78,14 @@ def test_evaluation_scores_windows_and_formats_against_the_truth(e2e_run: Path):
     sec = ev["recommendations"]
     assert set(sec) == {"posting_windows", "content_formats"}
     assert "format_spearman" in sec["content_formats"] or "skipped" in sec["content_formats"]
+
+
+def test_recommendation_counts_are_logged_to_mlflow(e2e_run: Path):
+    import sqlite3
+
+    con = sqlite3.connect(e2e_run / "mlflow.db")
+    keys = {k for (k,) in con.execute("select distinct key from metrics")}
+    assert {"recommendations.alerts.critical", "recommendations.rows.content_formats"} <= keys
+    alerts = pd.read_csv(e2e_run / "data" / "08_reporting" / "alerts.csv")
+    (value,) = con.execute("select value from metrics where key = 'recommendations.alerts.critical'").fetchone()
+    assert value == (alerts["severity"] == "critical").sum()
