@@ -262,6 +262,13 @@ def forecast_chart(fc: pd.DataFrame, keys: Sequence[tuple[str, str]]) -> go.Figu
         fig.add_trace(go.Scatter(x=x, y=_vals(d["actual"]), mode="markers", name="actual",
                                  marker=dict(color="#24292f", size=4)))
         groups.append((f"{series} · {metric}", 3))
+    future = fc.loc[fc["is_forecast"].fillna(False).astype(bool), "date"]
+    if len(future):  # where the forecast starts (the same day for every series of a run)
+        start = pd.Timestamp(future.min()).strftime("%Y-%m-%d")
+        fig.add_shape(type="line", xref="x", yref="paper", x0=start, x1=start, y0=0, y1=1,
+                      line=dict(color="#57606a", dash="dot"))
+        fig.add_annotation(x=start, y=1, xref="x", yref="paper", text="forecast →", showarrow=False,
+                           xanchor="left", yanchor="bottom", font=dict(size=11, color="#57606a"))
     _layout(fig, yaxis_title="per day")
     return add_dropdown(fig, groups, "Forecast — ")
 
