@@ -3,12 +3,13 @@ tables (data/08_reporting/recommendations/, CSV each + recommendations.xlsx) and
 (data/08_reporting/alerts.csv). Wiring only; the logic is in roi_ml.recommendations.
 
 Nodes that read the creator_scoring outputs (creator_scores) or the forecasting outputs
-(budget_allocation, budget_pacing) are wired only when that pipeline is part of the project
-(UPSTREAM below), so the default run works while one of them is absent.
+(budget_allocation, budget_pacing) are wired only when that pipeline is part of the project and
+produces them (UPSTREAM below), so the default run works while one of them is absent.
 """
 
 from __future__ import annotations
 
+from importlib import import_module
 from importlib.util import find_spec
 
 from kedro.pipeline import Node, Pipeline
@@ -28,8 +29,11 @@ FRESHNESS_SOURCES = ("post_daily_metrics", "orders", "leads", "comments", "menti
 
 
 def upstream_available(dataset: str) -> bool:
-    """Whether the pipeline producing `dataset` is part of this project."""
-    return find_spec(f"roi_ml.pipelines.{UPSTREAM[dataset]}") is not None
+    """Whether the pipeline producing `dataset` is part of this project and produces it."""
+    module = f"roi_ml.pipelines.{UPSTREAM[dataset]}"
+    if find_spec(module) is None:
+        return False
+    return dataset in import_module(module).create_pipeline().all_outputs()
 
 
 def create_pipeline(**kwargs) -> Pipeline:
