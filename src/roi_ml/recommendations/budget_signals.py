@@ -8,11 +8,11 @@ conversions of the chosen model, summed per creator × campaign. For creator i i
   big creator does not set its own benchmark);
 - expected conversions at the benchmark λᵢ = costᵢ / benchmark CPA;
 - observed xᵢ = attributed conversions rounded to a whole number;
-- p-value = P(X ≤ xᵢ) with X ~ Poisson(λᵢ) (`test: poisson`) or, by default, a negative
+- p-value = P(X ≤ xᵢ) with X ~ Poisson(λᵢ) (`test: poisson`, the default) or a negative
   binomial with mean λᵢ and variance φ_c·λᵢ (`test: negative_binomial`), φ_c the campaign's
   robust Pearson dispersion median((x − λ)²/λ) / 0.4549 (the median of χ²₁; a mean would be
-  ruled by the few largest creators), at least 1: creators legitimately differ, and a pure
-  Poisson test would call that difference a signal;
+  ruled by the few largest creators), at least 1, for data where creators legitimately differ
+  more than the Poisson allows (on the simulator it was needlessly cautious: docs/accuracy.md);
 - q-value: Benjamini–Hochberg over every tested creator × campaign; a signal when q ≤
   `fdr_alpha`; confidence high when q ≤ `high_q`, else medium;
 - excess_cost_usd = costᵢ − xᵢ × benchmark CPA: the spend the benchmark would not have needed.
@@ -76,7 +76,7 @@ def creator_campaign_conversions(kpi_creator_campaign: pd.DataFrame,
 def score_cost_per_conversion(table: pd.DataFrame, params: dict) -> pd.DataFrame:
     """Every creator × campaign row with its benchmark, expected conversions, dispersion,
     p-value, q-value and whether it was tested (`tested`) — the signals are a filter of this."""
-    test = params.get("test", "negative_binomial")
+    test = params.get("test", "poisson")
     if test not in TESTS:
         raise RecommendationInputError(f"recommendations.budget_signals.test: one of {list(TESTS)}; "
                                        f"found {test!r} ({PARAMS_FILE})")

@@ -18,7 +18,8 @@ SECTIONS = [
     ("attribution", score_attribution, ["ground_truth", "creator_attribution", "attribution_journeys",
                                         "attribution_touches", "attribution_entities", "params:attribution"]),
     ("recommendations", score_recommendations, ["ground_truth", "posting_windows", "posting_window_norms",
-                                                "content_formats"]),
+                                                "content_formats", "budget_signals", "kpi_creator_campaign",
+                                                "post_attribution", "params:recommendations"]),
 ]
 
 

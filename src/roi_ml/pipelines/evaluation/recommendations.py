@@ -15,6 +15,12 @@ The truth's timing_lift.csv (platform × local day of week × hour) and format_l
   platforms; top_format_true_lift: mean true lift of the format ranked first per platform ×
   niche; top_format_is_best_share: share of those groups whose first format is the truly best
   of the formats the group used.
+- budget signals: from the truth's contract_truth.csv, each creator × campaign's true CPA
+  (total cost / true caused conversions) against the campaign's true leave-one-out benchmark.
+  signal_precision: share of the signals whose true CPA is above the true benchmark;
+  signal_recall: share of the tested rows truly above it that are signals;
+  raw_threshold_precision: the same for the raw rule "observed CPA above the observed benchmark"
+  over every tested row (what the test replaces); base_rate: share of tested rows truly above.
 """
 
 from __future__ import annotations
@@ -29,6 +35,11 @@ from scipy.stats import spearmanr
 
 from roi_ml.ground_truth import GroundTruth
 from roi_ml.pipelines.evaluation.nodes import _skip
+from roi_ml.recommendations.budget_signals import (
+    creator_campaign_conversions,
+    score_cost_per_conversion,
+)
+from roi_ml.recommendations.common import select_attribution
 
 log = logging.getLogger(__name__)
 
@@ -100,9 +111,44 @@ def score_content_formats(formats_truth: pd.DataFrame, content_formats: pd.DataF
             "platform_niche_groups": int(len(first))}
 
 
+def true_cpa_above_benchmark(contract_truth: pd.DataFrame) -> pd.Series:
+    """(creator_id, campaign_id) → whether the true CPA is above the campaign's true
+    leave-one-out CPA (no true conversion at a cost counts as above)."""
+    t = contract_truth[["creator_id", "campaign_id", "total_cost_usd", "true_conversions"]].copy()
+    g = t.groupby("campaign_id")[["total_cost_usd", "true_conversions"]].transform("sum")
+    rest_cost, rest_conv = g["total_cost_usd"] - t["total_cost_usd"], g["true_conversions"] - t["true_conversions"]
+    bench = rest_cost / rest_conv.where(rest_conv > 0)
+    above = t["total_cost_usd"] > t["true_conversions"] * bench
+    return pd.Series(above.to_numpy(), index=pd.MultiIndex.from_frame(t[["creator_id", "campaign_id"]]))
+
+
+def score_budget_signals(contract_truth: pd.DataFrame, budget_signals: pd.DataFrame,
+                         kpi_creator_campaign: pd.DataFrame, post_attribution: pd.DataFrame,
+                         params: dict) -> dict[str, Any]:
+    truly = true_cpa_above_benchmark(contract_truth)
+    a = params.get("attribution") or {}
+    conv = select_attribution(post_attribution, a.get("model", "data_driven"),
+                              a.get("fallback_model", "time_decay"), "post_attribution")
+    tested = score_cost_per_conversion(creator_campaign_conversions(kpi_creator_campaign, conv),
+                                       params.get("budget_signals") or {})
+    tested = tested[tested["tested"]]
+
+    def lookup(frame: pd.DataFrame) -> np.ndarray:
+        keys = pd.MultiIndex.from_frame(frame[["creator_id", "campaign_id"]].astype(str))
+        return truly.reindex(keys).to_numpy(dtype="float64")
+
+    sig, raw = lookup(budget_signals), lookup(tested[tested["cpa_usd"].isna() | (tested["cpa_usd"] > tested["benchmark_cpa_usd"])])
+    truly_above = float(np.nansum(lookup(tested)))
+    return {"signals": int(len(budget_signals)), "signal_precision": _nanmean(sig),
+            "signal_recall": float(np.nansum(sig) / truly_above) if truly_above else float("nan"),
+            "raw_threshold_flags": int(len(raw)), "raw_threshold_precision": _nanmean(raw),
+            "tested": int(len(tested)), "base_rate": _nanmean(lookup(tested))}
+
+
 def score_recommendations(truth: GroundTruth, posting_windows: pd.DataFrame,
-                          posting_window_norms: pd.DataFrame, content_formats: pd.DataFrame
-                          ) -> dict[str, Any]:
+                          posting_window_norms: pd.DataFrame, content_formats: pd.DataFrame,
+                          budget_signals: pd.DataFrame, kpi_creator_campaign: pd.DataFrame,
+                          post_attribution: pd.DataFrame, params: dict) -> dict[str, Any]:
     """Section `recommendations`: posting windows and content formats against the true timing
     and format lifts (see the module docstring); a skip note without truth."""
     skipped = _skip(truth, "recommendations")
@@ -119,4 +165,6 @@ def score_recommendations(truth: GroundTruth, posting_windows: pd.DataFrame,
         out["content_formats"] = score_content_formats(formats, content_formats)
     else:
         out["content_formats"] = {"skipped": "no content format with a conversion lift"}
+    out["budget_signals"] = score_budget_signals(truth.read("contract_truth"), budget_signals,
+                                                 kpi_creator_campaign, post_attribution, params)
     return out
