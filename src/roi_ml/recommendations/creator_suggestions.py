@@ -96,7 +96,8 @@ def _window_sentence(r) -> tuple[str, dict]:
             "lift_high": round(float(r.lift_high), 2), "n_posts_window": int(r.n_posts_window)}
     text = (f"Publishing on {plat} {r.window} ({r.timezone}) has drawn {figs['lift']:.2f}× "
             f"{r.creator_id}'s average conversions (interval {figs['lift_low']:.2f} to "
-            f"{figs['lift_high']:.2f}, {figs['n_posts_window']} posts in that window): schedule "
+            f"{figs['lift_high']:.2f}, {figs['n_posts_window']} "
+            f"{'post' if figs['n_posts_window'] == 1 else 'posts'} in that window): schedule "
             f"the next {plat} post there.")
     return text, figs
 
