@@ -202,7 +202,7 @@ def test_creator_suggestions_cite_every_number_they_quote():
                             "lift_high": [1.75], "n_posts_window": [4], "basis": ["creator"],
                             "expected_extra_conversions_per_post": [0.8], "confidence": ["medium"]})
     decisions = partnership_decisions(scores(), authenticity(), PD_PARAMS)
-    out = creator_suggestions(kpi_post, conv, windows, decisions,
+    out = creator_suggestions(kpi_post, conv, windows, decisions[decisions["creator_id"] != "A"],
                               {"min_format_posts": 2, "min_format_lift": 1.2, "max_sentences": 2})
     a = out[out["creator_id"] == "A"].iloc[0]
     # shorts: 3.00 per post over 3 posts vs 1.00 on the 2 others -> impact 2.0; window 0.8
@@ -219,3 +219,7 @@ def test_creator_suggestions_cite_every_number_they_quote():
     c = out[out["creator_id"] == "C"].iloc[0]
     assert c["suggestion"] == "Partnership with C: expand (performance score 85.0, ROI 0.80)."
     assert "F" not in set(out["creator_id"])  # watch and nothing else: no sentence invented
+    # a creator to conclude gets no posting advice, only the decision
+    b_windows = windows.assign(creator_id="B")
+    out = creator_suggestions(kpi_post.assign(creator_id="B"), conv, b_windows, decisions, {})
+    assert out.set_index("creator_id").loc["B", "findings"] == "partnership"

@@ -10,7 +10,8 @@ Findings (docs/metrics.md, "creator_suggestions"):
 - window: the creator's best posting window from posting_windows with basis "creator" and
   lift ≥ `min_window_lift`; impact = expected_extra_conversions_per_post;
 - partnership: the creator's decision from partnership_decisions, cited when fewer than two other
-  findings exist.
+  findings exist; a creator the decisions advise to conclude gets only that sentence (no
+  posting advice for a partnership we advise to end).
 The `max_sentences` findings with the largest impact become sentences; `figures_cited` holds
 every number a sentence quotes (JSON) and the test suite checks each quoted number is there.
 Creators without a finding get no row. Rows are ranked by total impact.
@@ -139,8 +140,10 @@ def creator_suggestions(kpi_post: pd.DataFrame, post_conversions: pd.DataFrame,
     creators = sorted(set(findings) | (set(decisions.index) if decisions is not None else set()))
     for cid in creators:
         items = sorted(findings.get(cid, []), key=lambda t: -t[0])[:max_sentences]
-        if len(items) < max_sentences and decisions is not None and cid in decisions.index:
-            d = decisions.loc[cid]
+        d = decisions.loc[cid] if decisions is not None and cid in decisions.index else None
+        if d is not None and d["decision"] == "conclude":
+            items = []  # no advice on posting for a partnership we advise to end
+        if d is not None and len(items) < max_sentences:
             if d["decision"] != "watch":
                 text, figs = _decision_sentence(SimpleNamespace(creator_id=cid, **d.to_dict()))
                 items.append((0.0, "partnership", text, figs, d["confidence"]))
