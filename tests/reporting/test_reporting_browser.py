@@ -64,10 +64,15 @@ def test_dashboard_renders_every_view_and_chart_in_chromium(tmp_path):
 
 
 def test_the_check_fails_on_a_chart_that_did_not_draw(tmp_path):
+    import plotly.graph_objects as go
+
+    from roi_ml.reporting.html import Chart, Section, render_page
+
     chromium = require_chromium()
-    html = render_dashboard(DashboardInputs(**make_inputs()), reporting_params(), kpi_targets(), js="")
+    sections = [Section(v, v, [Chart(go.Figure(go.Bar(x=["a"], y=[1])))]) for v in VIEW_IDS]
+    html = render_page("broken", "", sections, js="")  # no plotly.js: nothing can draw
     path = tmp_path / "broken.html"
-    path.write_text(html, encoding="utf-8")  # no plotly.js: nothing can draw
+    path.write_text(html, encoding="utf-8")
     dom, log = dump_dom(path, chromium)
     with pytest.raises(AssertionError, match="charts drew"):
         check_rendered(html, dom, log)

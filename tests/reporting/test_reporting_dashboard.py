@@ -140,8 +140,8 @@ def test_a_missing_contract_column_stops_with_one_clear_message(name):
     assert name in msg and col in msg and "conf/base/catalog" in msg
 
 
-def test_render_is_deterministic():
-    assert _render(make_inputs()) == _render(make_inputs())  # no random div ids, no clock
+def test_render_is_deterministic(full_page):
+    assert _render(make_inputs()) == full_page  # no random div ids, no clock
 
 
 def test_views_render_with_pandas_string_and_nullable_dtypes():
