@@ -9,6 +9,16 @@ from sklearn.linear_model import LinearRegression
 from roi_ml.registry import ModelBundle, RegisteredModelDataset
 
 
+@pytest.fixture(autouse=True)
+def _no_active_run():
+    """Each test starts and ends outside any MLflow run, whatever ran before it in the process."""
+    while mlflow.active_run() is not None:
+        mlflow.end_run()
+    yield
+    while mlflow.active_run() is not None:
+        mlflow.end_run()
+
+
 def _bundle():
     x = pd.DataFrame({"a": [0.0, 1.0, 2.0, 3.0]})
     model = LinearRegression().fit(x, [1.0, 3.0, 5.0, 7.0])

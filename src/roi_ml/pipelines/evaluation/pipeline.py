@@ -8,6 +8,9 @@ is always `ground_truth`; it returns a JSON-able dict (or a skip note when there
 from kedro.pipeline import Node, Pipeline
 
 from roi_ml.pipelines.evaluation.attribution import score_attribution
+from roi_ml.pipelines.evaluation.budget import score_budget
+from roi_ml.pipelines.evaluation.creator_scoring import score_creator_scoring
+from roi_ml.pipelines.evaluation.forecasting import score_forecasting
 from roi_ml.pipelines.evaluation.kpis import score_kpis
 from roi_ml.pipelines.evaluation.nodes import assemble_evaluation, score_ingestion
 from roi_ml.pipelines.evaluation.recommendations import score_recommendations
@@ -20,6 +23,10 @@ SECTIONS = [
     ("recommendations", score_recommendations, ["ground_truth", "posting_windows", "posting_window_norms",
                                                 "content_formats", "budget_signals", "kpi_creator_campaign",
                                                 "post_attribution", "params:recommendations"]),
+    ("creator_scoring", score_creator_scoring, ["ground_truth", "creator_roi_backtest", "creator_scores",
+                                                "creator_campaign_roi", "params:creator_scoring"]),
+    ("forecasting", score_forecasting, ["ground_truth", "forecast_daily", "budget_pacing"]),
+    ("budget", score_budget, ["ground_truth", "budget_allocation", "response_curves"]),
 ]
 
 

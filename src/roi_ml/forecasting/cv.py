@@ -1,0 +1,103 @@
+"""Rolling-origin cross-validation and the grid search that picks Prophet's settings.
+
+Fold i (i = 0 … n_folds − 1) trains on the first n − horizon − i · period_days days and
+forecasts the next `horizon` days; each fold is scored by MASE (scaled by its own training
+series' seasonal-naive error) and interval coverage. The spec with the lowest mean MASE wins.
+The spend regressor over a fold's horizon is, by default in the pipeline, the spend as the brand
+had planned it at the fold's origin (contracts signed and posts published by then, campaign
+plans): the same information the final forecast has, so the CV sees what a plan misses (a
+campaign ending, contracts not yet signed). Without `fold_spend` it is the spend that happened.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from roi_ml.forecasting.metrics import coverage, mase, seasonal_naive_forecast
+from roi_ml.forecasting.model import ProphetSpec, prophet_forecast
+
+log = logging.getLogger(__name__)
+
+
+def rolling_origin_cutoffs(n_days: int, horizon: int, n_folds: int, period_days: int,
+                           min_train_days: int) -> list[int]:
+    """Training lengths of the folds, oldest first; [] when the series is too short for
+    n_folds folds that each train on at least min_train_days days."""
+    if n_folds < 1 or horizon < 1 or period_days < 1:
+        raise ValueError("cv needs n_folds, horizon_days and period_days >= 1 "
+                         "(conf forecasting.cv)")
+    cuts = [n_days - horizon - i * period_days for i in range(n_folds)]
+    if min(cuts) < min_train_days:
+        return []
+    return sorted(cuts)
+
+
+def min_days_for_cv(horizon: int, n_folds: int, period_days: int, min_train_days: int) -> int:
+    """The shortest series rolling_origin_cutoffs accepts."""
+    return min_train_days + horizon + (n_folds - 1) * period_days
+
+
+@dataclass
+class CVResult:
+    spec: ProphetSpec
+    mase: float
+    coverage: float
+    naive_mase: float
+    folds: list[dict]
+
+
+def cross_validate(dates: pd.DatetimeIndex, y: np.ndarray, spend: np.ndarray, spec: ProphetSpec,
+                   horizon: int, cutoffs: list[int], holidays: pd.DataFrame | None,
+                   min_days_yearly: int, interval_width: float, uncertainty_samples: int,
+                   seed: int = 0, fold_spend: dict[int, np.ndarray] | None = None) -> CVResult:
+    """Score `spec` on each fold (MASE, coverage; the seasonal-naive forecast's MASE beside).
+    `fold_spend[cut]` (history + horizon), when given, replaces the spend that happened with
+    the spend as planned at the fold's origin."""
+    folds = []
+    for cut in cutoffs:
+        train, actual = y[:cut], y[cut:cut + horizon]
+        x = fold_spend[cut] if fold_spend is not None else spend[:cut + horizon]
+        fc = prophet_forecast(dates[:cut], train, x, horizon, spec, holidays,
+                              min_days_yearly, interval_width, uncertainty_samples, seed).frame
+        f = fc.iloc[cut:]
+        folds.append({"train_days": cut,
+                      "mase": mase(actual, f["yhat"].to_numpy(), train),
+                      "coverage": coverage(actual, f["yhat_lower"].to_numpy(),
+                                           f["yhat_upper"].to_numpy()),
+                      "naive_mase": mase(actual, seasonal_naive_forecast(train, horizon), train)})
+    return CVResult(spec, float(np.nanmean([f["mase"] for f in folds])),
+                    float(np.nanmean([f["coverage"] for f in folds])),
+                    float(np.nanmean([f["naive_mase"] for f in folds])), folds)
+
+
+def spec_grid(base: ProphetSpec, grid: dict[str, list]) -> list[ProphetSpec]:
+    """Every combination of the grid's values applied to `base` (conf forecasting.cv.grid)."""
+    unknown = set(grid) - set(base.as_dict())
+    if unknown:
+        raise ValueError(f"forecasting.cv.grid has unknown settings {sorted(unknown)}; "
+                         f"known: {sorted(base.as_dict())}")
+    keys = list(grid)
+    return [base.with_(**dict(zip(keys, values, strict=True)))
+            for values in itertools.product(*(grid[k] for k in keys))] or [base]
+
+
+def tune(dates: pd.DatetimeIndex, y: np.ndarray, spend: np.ndarray, base: ProphetSpec,
+         grid: dict[str, list], horizon: int, cutoffs: list[int], holidays: pd.DataFrame | None,
+         min_days_yearly: int, interval_width: float, uncertainty_samples: int,
+         seed: int = 0, fold_spend: dict[int, np.ndarray] | None = None
+         ) -> tuple[CVResult, pd.DataFrame]:
+    """Cross-validate every spec of the grid: (best result, one row per spec)."""
+    results = [cross_validate(dates, y, spend, spec, horizon, cutoffs, holidays,
+                              min_days_yearly, interval_width, uncertainty_samples, seed,
+                              fold_spend)
+               for spec in spec_grid(base, grid)]
+    table = pd.DataFrame([{**{k: r.spec.as_dict()[k] for k in grid}, "cv_mase": r.mase,
+                           "cv_coverage": r.coverage, "cv_naive_mase": r.naive_mase}
+                          for r in results])
+    best = min(results, key=lambda r: (np.inf if np.isnan(r.mase) else r.mase))
+    return best, table

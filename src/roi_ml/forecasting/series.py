@@ -1,0 +1,319 @@
+"""Daily series to forecast, built only from what a brand can see.
+
+* `total` conversions (all types, as a brand would count them): Shopify orders (every order,
+  refunded or not: a refund does not undo the conversion) + CRM leads + GA4 sign-ups and app
+  installs scaled up by GA4's coverage (GA4 purchases / Shopify orders over the window: the share
+  of buyers whose browser reports to GA4; blocked browsers' sign-ups never reach any export).
+* `total` revenue: Shopify order totals (USD) of orders not refunded — net of refunds.
+* `campaign:<id>` and `platform:<name>`: the daily conversions and revenue of converting
+  journeys whose last creator touch (click or code) belongs to the campaign / platform, rescaled
+  so that each series sums to the credit the chosen attribution model gives it over the window
+  (the model says how much, the touches say when).
+* creator spend per day (the regressor), per campaign and platform: each delivered post costs
+  fee / deliverables committed + product cost / posts delivered, on its publishing day (UTC).
+  The future is what the brand has planned: for a campaign still running, the signed contracts'
+  remaining deliverables (committed − posted, at fee / committed each) spread evenly over the
+  days left to the campaign's end; for a planned campaign without contracts, its planned daily
+  spend from start to end. Never what actually happened.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+
+log = logging.getLogger(__name__)
+
+SERIES_TOTAL = "total"
+
+
+def _utc_day(ts: pd.Series) -> pd.Series:
+    ts = pd.to_datetime(ts)
+    if getattr(ts.dt, "tz", None) is not None:
+        ts = ts.dt.tz_convert("UTC").dt.tz_localize(None)
+    return ts.dt.normalize().astype("datetime64[ns]")
+
+
+def last_day(ts: pd.Series) -> pd.Timestamp:
+    """The last calendar day (UTC) of a timestamp or date column."""
+    return _utc_day(ts).max()
+
+
+def window_bounds(orders: pd.DataFrame, as_of: str | None = None) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """(first day, last observed day) of the history: the Shopify export's first and last
+    order days, or `as_of` (conf forecasting.as_of) as the last day when given."""
+    if orders.empty:
+        raise ValueError("orders is empty: the forecast needs the Shopify export "
+                         "(data/02_intermediate/orders.parquet, column created_at)")
+    days = _utc_day(orders["created_at"])
+    end = pd.Timestamp(as_of) if as_of else days.max()
+    return days.min(), end
+
+
+def ga4_coverage(orders: pd.DataFrame, conversion_events: pd.DataFrame) -> float:
+    """GA4 purchases / Shopify orders, clipped to (0, 1]: the share of conversions GA4 sees."""
+    n_orders = len(orders)
+    n_ga4 = int((conversion_events["conversion_type"] == "purchase").sum())
+    if n_orders == 0 or n_ga4 == 0:
+        return 1.0
+    return float(min(1.0, n_ga4 / n_orders))
+
+
+def total_outcomes(orders: pd.DataFrame, leads: pd.DataFrame, conversion_events: pd.DataFrame,
+                   start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """date, conversions, revenue, purchases for every day in [start, end] (zeros filled)."""
+    days = pd.date_range(start, end, freq="D")
+    o_day = _utc_day(orders["created_at"])
+    purchases = o_day.value_counts().reindex(days, fill_value=0)
+    refunded = orders["financial_status"].astype("str").str.lower().eq("refunded").to_numpy()
+    revenue = (orders.loc[~refunded, "total_usd"].groupby(o_day[~refunded]).sum()
+               .reindex(days, fill_value=0.0))
+    n_leads = _utc_day(leads["created_at"]).value_counts().reindex(days, fill_value=0)
+    other = conversion_events[conversion_events["conversion_type"].isin(["sign_up", "install"])]
+    n_other = _utc_day(other["event_timestamp"]).value_counts().reindex(days, fill_value=0)
+    cov = ga4_coverage(orders, conversion_events)
+    conversions = purchases + n_leads + n_other / cov
+    return pd.DataFrame({"date": days, "conversions": conversions.to_numpy(dtype="float64"),
+                         "revenue": revenue.to_numpy(dtype="float64"),
+                         "purchases": purchases.to_numpy(dtype="float64")})
+
+
+def select_attribution(credit: pd.DataFrame, model: str, fallback: str) -> tuple[pd.DataFrame, str]:
+    """Rows of `credit` for `model`, or for `fallback` when `model` has none: (rows, model used)."""
+    if credit is None or credit.empty or "model" not in credit.columns:
+        return pd.DataFrame(), "none"
+    rows = credit[credit["model"] == model]
+    if len(rows):
+        return rows, model
+    rows = credit[credit["model"] == fallback]
+    if len(rows):
+        log.info("Attribution model %r has no rows: per-campaign/platform forecasts use %r "
+                 "(conf forecasting.attribution_model / attribution_fallback_model)", model, fallback)
+        return rows, fallback
+    return pd.DataFrame(), "none"
+
+
+def touched_by_post(journeys: pd.DataFrame, journey_touches: pd.DataFrame) -> pd.DataFrame:
+    """post_id, date, conversions, revenue of converting journeys by their last creator touch."""
+    conv = journeys[journeys["converted"].astype(bool)][["journey_id", "conversion_time",
+                                                        "conversions", "revenue_usd"]]
+    t = journey_touches[journey_touches["post_id"].notna()][["journey_id", "position", "post_id"]]
+    t = t[t["journey_id"].isin(conv["journey_id"])]
+    last = t.sort_values(["journey_id", "position"]).drop_duplicates("journey_id", keep="last")
+    m = last.merge(conv, on="journey_id", how="inner")
+    m["date"] = _utc_day(m["conversion_time"])
+    out = (m.groupby(["post_id", "date"], as_index=False)
+           .agg(conversions=("conversions", "sum"), revenue=("revenue_usd", "sum")))
+    out["post_id"] = out["post_id"].astype("str")
+    return out
+
+
+def post_spend(posts: pd.DataFrame, contracts: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:
+    """Posts published by `end` with their day and cost: fee / committed + product / posts."""
+    p = posts.copy()
+    published = _utc_day(p["published_at"])
+    p["date"] = published.fillna(pd.to_datetime(p["due_date"]).astype("datetime64[ns]"))
+    p = p[p["date"].notna() & (p["date"] <= end)]
+    n_posts = p.groupby("contract_id").size()
+    k = contracts.set_index("contract_id")
+    committed = pd.to_numeric(k["deliverables_committed"], errors="coerce").astype("float64")
+    committed = committed.where(committed > 0, np.nan)
+    fee_per = (pd.to_numeric(k["fee_usd"]) / committed).fillna(0.0)
+    product_per = (pd.to_numeric(k["product_cost_usd"]).fillna(0.0)
+                   / n_posts.reindex(k.index).astype("float64")).fillna(0.0)
+    p["spend_usd"] = (p["contract_id"].map(fee_per).astype("float64").fillna(0.0)
+                      + p["contract_id"].map(product_per).astype("float64").fillna(0.0))
+    return p
+
+
+def contract_efficiency(posts: pd.DataFrame, contracts: pd.DataFrame, post_response: pd.DataFrame,
+                        as_of: pd.Timestamp, decay: float, shrinkage_usd: float) -> pd.Series:
+    """contract_id -> weight of its spend: its creator-touched conversions per dollar so far,
+    relative to all contracts', shrunk toward 1:
+
+        w_k = ((T_k + m · μ) / (R_k + m)) / μ,   μ = Σ T / Σ R
+
+    T_k: conversions by `as_of` of journeys whose last creator touch is a post of k; R_k: the
+    part of k's spend whose response has had time to arrive, Σ_posts spend · (1 − decay^(age+1))
+    (age in days at `as_of`, the adstock kernel's share realised); m = shrinkage_usd. A contract
+    without a post yet weighs 1."""
+    p = post_spend(posts, contracts, as_of)
+    if p.empty:
+        return pd.Series(dtype="float64")
+    age = (as_of - p["date"]).dt.days.clip(lower=0).to_numpy("float64")
+    p["realised_usd"] = p["spend_usd"] * (1 - decay ** (age + 1))
+    r = post_response[post_response["date"] <= as_of]
+    touched = r.groupby("post_id")["conversions"].sum()
+    p["touched"] = p["post_id"].astype("str").map(touched).fillna(0.0).astype("float64")
+    by = p.groupby("contract_id")[["touched", "realised_usd"]].sum()
+    total_r = by["realised_usd"].sum()
+    if total_r <= 0 or by["touched"].sum() <= 0:
+        return pd.Series(1.0, index=by.index)
+    mu = by["touched"].sum() / total_r
+    return ((by["touched"] + shrinkage_usd * mu) / (by["realised_usd"] + shrinkage_usd)) / mu
+
+
+def touched_outcomes(journeys: pd.DataFrame, journey_touches: pd.DataFrame, posts: pd.DataFrame,
+                     start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """date, campaign_id, platform, conversions, revenue of converting journeys by their last
+    creator touch (click or code) within [start, end]."""
+    conv = journeys[journeys["converted"].astype(bool)][["journey_id", "conversion_time",
+                                                        "conversions", "revenue_usd"]]
+    t = journey_touches[journey_touches["post_id"].notna()][["journey_id", "position", "post_id"]]
+    t = t[t["journey_id"].isin(conv["journey_id"])]
+    last = t.sort_values(["journey_id", "position"]).drop_duplicates("journey_id", keep="last")
+    m = (last.merge(conv, on="journey_id", how="inner")
+         .merge(posts[["post_id", "campaign_id", "platform"]], on="post_id", how="inner"))
+    m["date"] = _utc_day(m["conversion_time"])
+    m = m[(m["date"] >= start) & (m["date"] <= end)]
+    return (m.groupby(["date", "campaign_id", "platform"], as_index=False)
+            .agg(conversions=("conversions", "sum"), revenue=("revenue_usd", "sum")))
+
+
+def _rescaled(daily: pd.DataFrame, key: str, credit: pd.DataFrame, days: pd.DatetimeIndex,
+              prefix: str) -> list[pd.DataFrame]:
+    """One frame per entity of `key`: the touched daily shape × (credited total / touched total)."""
+    out = []
+    by_credit = credit.set_index(key) if len(credit) else None
+    for entity, g in daily.groupby(key, sort=True):
+        per_day = g.groupby("date")[["conversions", "revenue"]].sum().reindex(days, fill_value=0.0)
+        for col, credit_col in (("conversions", "attributed_conversions"),
+                                ("revenue", "attributed_revenue")):
+            touched = per_day[col].sum()
+            if by_credit is not None and entity in by_credit.index and touched > 0:
+                credited = float(pd.to_numeric(by_credit.loc[entity, credit_col]).sum())
+                per_day[col] = per_day[col] * (credited / touched)
+        out.append(pd.DataFrame({"series": f"{prefix}:{entity}", "date": days,
+                                 "conversions": per_day["conversions"].to_numpy("float64"),
+                                 "revenue": per_day["revenue"].to_numpy("float64")}))
+    return out
+
+
+def breakdown_outcomes(touched: pd.DataFrame, campaign_credit: pd.DataFrame,
+                       platform_credit: pd.DataFrame, start: pd.Timestamp,
+                       end: pd.Timestamp) -> pd.DataFrame:
+    """series (campaign:<id> / platform:<name>), date, conversions, revenue."""
+    days = pd.date_range(start, end, freq="D")
+    frames = (_rescaled(touched, "campaign_id", campaign_credit, days, "campaign")
+              + _rescaled(touched, "platform", platform_credit, days, "platform"))
+    if not frames:
+        return pd.DataFrame({"series": pd.Series(dtype="str"), "date": pd.Series(dtype="datetime64[ns]"),
+                             "conversions": pd.Series(dtype="float64"),
+                             "revenue": pd.Series(dtype="float64")})
+    return pd.concat(frames, ignore_index=True)
+
+
+def _platform_mix(posts: pd.DataFrame) -> dict[str, pd.Series]:
+    """contract_id -> share of its posts per platform."""
+    counts = posts.groupby(["contract_id", "platform"]).size()
+    shares = counts / counts.groupby(level=0).transform("sum")
+    return {c: s.droplevel(0) for c, s in shares.groupby(level=0)}
+
+
+def daily_spend(posts: pd.DataFrame, contracts: pd.DataFrame, campaigns: pd.DataFrame,
+                end: pd.Timestamp, horizon_days: int,
+                weights: pd.Series | None = None) -> pd.DataFrame:
+    """date, campaign_id, platform, spend_usd, is_planned: history from delivered posts, the
+    future (end, end + horizon] from the brand's plan (module docstring). With `weights`
+    (contract_id -> weight, from `contract_efficiency`) also effective_spend_usd = spend ×
+    weight (1 for a contract without one): an experiment the pipeline does not use (see
+    docs/accuracy.md, "Forecasts")."""
+    p = post_spend(posts, contracts, end)
+    n_posts = p.groupby("contract_id").size()
+    k = contracts.set_index("contract_id")
+    committed = pd.to_numeric(k["deliverables_committed"], errors="coerce").astype("float64")
+    fee_per = (pd.to_numeric(k["fee_usd"]) / committed.where(committed > 0, np.nan)).fillna(0.0)
+    w = weights if weights is not None else pd.Series(dtype="float64")
+    p["effective_spend_usd"] = p["spend_usd"] * p["contract_id"].map(w).astype("float64").fillna(1.0)
+    hist = (p.groupby(["date", "campaign_id", "platform"], as_index=False)
+            [["spend_usd", "effective_spend_usd"]].sum())
+    hist["is_planned"] = False
+
+    horizon_end = end + pd.Timedelta(days=horizon_days)
+    future_rows = []
+    camp = campaigns.set_index("campaign_id")
+    mix = _platform_mix(p)
+    overall_mix = p["platform"].value_counts(normalize=True)
+    if overall_mix.empty:  # no post yet: the plan still counts in the total
+        overall_mix = pd.Series({"unknown": 1.0})
+    for cid, c in camp.iterrows():
+        c_end = pd.Timestamp(c["end_date"])
+        if c_end <= end:
+            continue
+        first = max(pd.Timestamp(c["start_date"]), end + pd.Timedelta(days=1))
+        last = min(c_end, horizon_end)
+        if last < first:
+            continue
+        days = pd.date_range(first, last, freq="D")
+        signed = contracts[contracts["campaign_id"] == cid]
+        if len(signed):
+            for _, ct in signed.iterrows():
+                done = int(n_posts.get(ct["contract_id"], 0))
+                left = max(float(ct["deliverables_committed"] or 0) - done, 0.0)
+                amount = left * float(fee_per.get(ct["contract_id"], 0.0))
+                if done == 0:
+                    amount += float(ct["product_cost_usd"] or 0.0)
+                if amount <= 0:
+                    continue
+                # spread over the campaign's remaining days, the horizon cut applied after
+                all_days = pd.date_range(first, c_end, freq="D")
+                per_day = amount / len(all_days)
+                weight = float(w.get(ct["contract_id"], 1.0))
+                shares = mix.get(ct["contract_id"], overall_mix)
+                for plat, share in shares.items():
+                    future_rows.append(pd.DataFrame({
+                        "date": days, "campaign_id": cid, "platform": plat,
+                        "spend_usd": per_day * float(share),
+                        "effective_spend_usd": per_day * float(share) * weight}))
+        else:
+            per_day = float(c.get("planned_daily_spend_usd") or 0.0)
+            if per_day > 0:
+                for plat, share in overall_mix.items():
+                    future_rows.append(pd.DataFrame({
+                        "date": days, "campaign_id": cid, "platform": plat,
+                        "spend_usd": per_day * float(share),
+                        "effective_spend_usd": per_day * float(share)}))
+    if future_rows:
+        fut = (pd.concat(future_rows, ignore_index=True)
+               .groupby(["date", "campaign_id", "platform"], as_index=False)
+               [["spend_usd", "effective_spend_usd"]].sum())
+        fut["is_planned"] = True
+        out = pd.concat([hist, fut], ignore_index=True)
+    else:
+        out = hist
+    if weights is None:
+        out = out.drop(columns="effective_spend_usd")
+    out["campaign_id"] = out["campaign_id"].astype("str")
+    out["platform"] = out["platform"].astype("str")
+    out["date"] = pd.to_datetime(out["date"]).astype("datetime64[ns]")
+    return out.sort_values(["date", "campaign_id", "platform"]).reset_index(drop=True)
+
+
+def spend_as_planned_on(posts: pd.DataFrame, contracts: pd.DataFrame, campaigns: pd.DataFrame,
+                        as_of: pd.Timestamp, horizon_days: int,
+                        weights: pd.Series | None = None) -> pd.DataFrame:
+    """daily_spend as the brand would have built it on `as_of`: only contracts signed by then
+    and posts published by then (a cross-validation origin sees the plan, not what followed)."""
+    k = contracts
+    if "signed_date" in k.columns:
+        signed = pd.to_datetime(k["signed_date"])
+        if getattr(signed.dt, "tz", None) is not None:
+            signed = signed.dt.tz_convert("UTC").dt.tz_localize(None)
+        k = k[signed.isna() | (signed <= as_of)]
+    day = _utc_day(posts["published_at"])
+    p = posts[day.notna() & (day <= as_of)]
+    return daily_spend(p, k, campaigns, as_of, horizon_days, weights)
+
+
+def spend_for_series(spend: pd.DataFrame, series: str, days: pd.DatetimeIndex,
+                     column: str = "spend_usd") -> np.ndarray:
+    """Daily spend (`column`: spend_usd or effective_spend_usd) over `days` for a series name
+    (total, campaign:<id>, platform:<name>)."""
+    s = spend
+    if series.startswith("campaign:"):
+        s = spend[spend["campaign_id"] == series.split(":", 1)[1]]
+    elif series.startswith("platform:"):
+        s = spend[spend["platform"] == series.split(":", 1)[1]]
+    return s.groupby("date")[column].sum().reindex(days, fill_value=0.0).to_numpy("float64")

@@ -1,0 +1,154 @@
+"""The observed series: total conversions and revenue, breakdowns, creator spend (hand cases)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from roi_ml.forecasting import series as fs
+
+D1, D2 = pd.Timestamp("2026-06-01"), pd.Timestamp("2026-06-02")
+
+
+def _orders():
+    return pd.DataFrame({
+        "created_at": pd.to_datetime(["2026-06-01 10:00", "2026-06-01 23:30", "2026-06-02 08:00",
+                                      "2026-06-02 09:00"]).tz_localize("UTC"),
+        "total_usd": [100.0, 50.0, 80.0, 20.0],
+        "financial_status": pd.array(["paid", "refunded", "paid", "paid"], dtype="str")})
+
+
+def _events():
+    # GA4 sees 2 of the 4 orders -> coverage 0.5; one sign-up on day 1, one install on day 2
+    return pd.DataFrame({
+        "event_timestamp": pd.to_datetime(["2026-06-01 10:00", "2026-06-02 08:00",
+                                           "2026-06-01 12:00", "2026-06-02 12:00"]).tz_localize("UTC"),
+        "conversion_type": pd.array(["purchase", "purchase", "sign_up", "install"], dtype="str")})
+
+
+def test_total_outcomes_by_hand():
+    leads = pd.DataFrame({"created_at": pd.to_datetime(["2026-06-02 15:00"]).tz_localize("UTC")})
+    out = fs.total_outcomes(_orders(), leads, _events(), D1, D2)
+    # day 1: 2 orders (refunded counts as a conversion) + 0 leads + 1 sign-up / 0.5 = 4
+    # day 2: 2 orders + 1 lead + 1 install / 0.5 = 5
+    np.testing.assert_allclose(out["conversions"], [4.0, 5.0])
+    # revenue net of refunds: day 1 100 (the refunded 50 left out), day 2 80 + 20
+    np.testing.assert_allclose(out["revenue"], [100.0, 100.0])
+    assert fs.ga4_coverage(_orders(), _events()) == pytest.approx(0.5)
+
+
+def test_days_without_orders_are_zero_not_missing():
+    leads = pd.DataFrame({"created_at": pd.Series([], dtype="datetime64[ns, UTC]")})
+    out = fs.total_outcomes(_orders(), leads, _events(), D1, D1 + pd.Timedelta(days=2))
+    assert len(out) == 3 and out["conversions"].iloc[2] == 0 and out["revenue"].iloc[2] == 0
+
+
+def test_empty_orders_name_the_file():
+    with pytest.raises(ValueError, match="orders.parquet"):
+        fs.window_bounds(pd.DataFrame({"created_at": pd.Series([], dtype="datetime64[ns]")}))
+
+
+def test_select_attribution_falls_back():
+    credit = pd.DataFrame({"model": ["time_decay"], "campaign_id": ["C1"],
+                           "attributed_conversions": [3.0], "attributed_revenue": [30.0]})
+    rows, used = fs.select_attribution(credit, "data_driven", "time_decay")
+    assert used == "time_decay" and len(rows) == 1
+    assert fs.select_attribution(credit, "time_decay", "x")[1] == "time_decay"
+    assert fs.select_attribution(credit, "nope", "neither")[1] == "none"
+
+
+def test_breakdown_rescaled_to_the_attribution_credit():
+    # journeys j1 (day 1, 1 conversion, $10) and j2 (day 2, 1 conversion, $30), both last
+    # touched by post P1 of campaign C1 on tiktok; the model credits C1 with 4 conversions and
+    # $80 -> daily shape [1, 1] x 4/2 = [2, 2], revenue [10, 30] x 80/40 = [20, 60]
+    journeys = pd.DataFrame({"journey_id": ["j1", "j2", "j3"], "converted": [True, True, False],
+                             "conversion_time": pd.to_datetime(["2026-06-01 10:00", "2026-06-02 10:00",
+                                                                "2026-06-02 11:00"]).tz_localize("UTC"),
+                             "conversions": [1.0, 1.0, 0.0], "revenue_usd": [10.0, 30.0, 0.0]})
+    touches = pd.DataFrame({"journey_id": ["j1", "j1", "j2", "j3"], "position": [0, 1, 0, 0],
+                            "post_id": [None, "P1", "P1", "P1"]})
+    posts = pd.DataFrame({"post_id": ["P1"], "campaign_id": ["C1"], "platform": ["tiktok"]})
+    touched = fs.touched_outcomes(journeys, touches, posts, D1, D2)
+    credit = pd.DataFrame({"campaign_id": ["C1"], "attributed_conversions": [4.0],
+                           "attributed_revenue": [80.0]})
+    out = fs.breakdown_outcomes(touched, credit, pd.DataFrame(), D1, D2)
+    c1 = out[out["series"] == "campaign:C1"]
+    np.testing.assert_allclose(c1["conversions"], [2.0, 2.0])
+    np.testing.assert_allclose(c1["revenue"], [20.0, 60.0])
+    # no platform credit: the platform series keeps the touched counts
+    np.testing.assert_allclose(out[out["series"] == "platform:tiktok"]["conversions"], [1.0, 1.0])
+
+
+def _plan():
+    campaigns = pd.DataFrame({
+        "campaign_id": ["C1", "C2"], "start_date": pd.to_datetime(["2026-05-01", "2026-06-05"]),
+        "end_date": pd.to_datetime(["2026-06-04", "2026-06-06"]),
+        "planned_budget_usd": [1000.0, 200.0], "planned_daily_spend_usd": [30.0, 100.0]})
+    contracts = pd.DataFrame({
+        "contract_id": ["K1"], "campaign_id": ["C1"], "creator_id": ["A"], "fee_usd": [300.0],
+        "product_cost_usd": [60.0], "management_overhead_usd": [10.0],
+        "deliverables_committed": pd.array([3], dtype="Int64"),
+        "deliverables_delivered": pd.array([2], dtype="Int64")})
+    posts = pd.DataFrame({
+        "post_id": ["P1", "P2"], "contract_id": ["K1", "K1"], "campaign_id": ["C1", "C1"],
+        "platform": ["tiktok", "youtube"],
+        "published_at": pd.to_datetime(["2026-06-01 10:00", "2026-06-02 10:00"]).tz_localize("UTC"),
+        "due_date": pd.to_datetime(["2026-06-01", "2026-06-02"])})
+    return campaigns, contracts, posts
+
+
+def test_daily_spend_history_and_plan_by_hand():
+    campaigns, contracts, posts = _plan()
+    out = fs.daily_spend(posts, contracts, campaigns, D2, horizon_days=4)
+    hist = out[~out["is_planned"]]
+    # each post: fee 300 / 3 committed = 100 + product 60 / 2 posts = 30 -> 130 on its day
+    assert hist["spend_usd"].tolist() == [130.0, 130.0]
+    fut = out[out["is_planned"]]
+    # K1 has 1 deliverable left (100) spread over C1's days left, Jun 3-4: 50 a day, split by
+    # K1's platform mix (half tiktok, half youtube) -> 25 each; C2 has no contract: its plan,
+    # 100 a day on Jun 5-6, split by all posts' platform mix (half, half)
+    per_day = fut.groupby("date")["spend_usd"].sum()
+    assert per_day.to_dict() == {pd.Timestamp("2026-06-03"): 50.0, pd.Timestamp("2026-06-04"): 50.0,
+                                 pd.Timestamp("2026-06-05"): 100.0, pd.Timestamp("2026-06-06"): 100.0}
+    days = pd.date_range(D1, periods=6, freq="D")
+    np.testing.assert_allclose(fs.spend_for_series(out, "campaign:C1", days), [130, 130, 50, 50, 0, 0])
+    np.testing.assert_allclose(fs.spend_for_series(out, "platform:tiktok", days), [130, 0, 25, 25, 50, 50])
+
+
+def test_spend_as_planned_on_an_earlier_day():
+    # on Jun 1 the brand has K1 signed and P1 posted (P2 not yet): history Jun 1 = 130 (fee 100
+    # + product 60 / 2 posts... P2 is not posted yet, so product 60 / 1 post = 60 -> 160), and
+    # 2 deliverables left x 100 spread over C1's days Jun 2-4 (200 / 3 a day)
+    campaigns, contracts, posts = _plan()
+    contracts["signed_date"] = pd.to_datetime(["2026-05-20"])
+    out = fs.spend_as_planned_on(posts, contracts, campaigns, D1, horizon_days=3)
+    per_day = out.groupby("date")["spend_usd"].sum()
+    assert per_day[D1] == pytest.approx(160.0)
+    assert per_day[D2] == pytest.approx(200 / 3)
+    assert out.loc[out["date"] > D1, "is_planned"].all()
+    # a contract signed after the day is not known yet: C1 then has no contract -> its plan
+    contracts["signed_date"] = pd.to_datetime(["2026-06-15"])
+    out = fs.spend_as_planned_on(posts.iloc[:0], contracts, campaigns, D1, horizon_days=3)
+    assert out.groupby("date")["spend_usd"].sum().get(D2) == pytest.approx(30.0)
+
+
+def test_contract_efficiency_by_hand():
+    # two contracts, one post each, both 2 days old on Jun 3 with decay 0.5: realised share
+    # 1 - 0.5^3 = 0.875. K1 post costs 100 -> R = 87.5, 7 touched conversions; K2 costs 100 ->
+    # R = 87.5, 0 conversions. mu = 7 / 175 = 0.04; m = 87.5:
+    # w_K1 = ((7 + 87.5*0.04) / (87.5 + 87.5)) / 0.04 = (10.5 / 175) / 0.04 = 1.5
+    # w_K2 = ((0 + 3.5) / 175) / 0.04 = 0.5
+    contracts = pd.DataFrame({"contract_id": ["K1", "K2"], "fee_usd": [100.0, 100.0],
+                              "product_cost_usd": [0.0, 0.0],
+                              "deliverables_committed": [1, 1]})
+    posts = pd.DataFrame({"post_id": ["P1", "P2"], "contract_id": ["K1", "K2"],
+                          "campaign_id": ["C", "C"], "platform": ["x", "x"],
+                          "published_at": pd.to_datetime(["2026-06-01", "2026-06-01"]).tz_localize("UTC"),
+                          "due_date": pd.to_datetime(["2026-06-01", "2026-06-01"])})
+    response = pd.DataFrame({"post_id": ["P1", "P1"], "date": pd.to_datetime(["2026-06-02", "2026-06-09"]),
+                             "conversions": [7.0, 100.0], "revenue": [70.0, 1000.0]})
+    w = fs.contract_efficiency(posts, contracts, response, pd.Timestamp("2026-06-03"), 0.5, 87.5)
+    assert w["K1"] == pytest.approx(1.5) and w["K2"] == pytest.approx(0.5)  # Jun 9 not seen yet
+    out = fs.daily_spend(posts, contracts, pd.DataFrame(columns=["campaign_id", "start_date",
+                                                                 "end_date"]),
+                         pd.Timestamp("2026-06-03"), 2, w)
+    assert out["effective_spend_usd"].sum() == pytest.approx(100 * 1.5 + 100 * 0.5)
