@@ -37,15 +37,17 @@ def test_every_table_and_the_workbook_are_written(e2e_run: Path):
     assert (windows["lift"] <= windows["lift_high"]).all()
 
 
-@pytest.mark.xfail(not upstream_available("creator_scores") or not upstream_available("budget_allocation"),
-                   reason="creator_scores (creator_scoring) and budget_allocation (forecasting) are not "
-                          "merged yet", strict=True)
 def test_partnership_decisions_and_budget_moves_come_from_the_models(e2e_run: Path):
+    assert all(upstream_available(d) for d in ("creator_scores", "budget_allocation", "budget_pacing"))
     decisions = pd.read_csv(reco(e2e_run) / "partnership_decisions.csv")
     assert len(decisions) > 0 and set(decisions["decision"]) <= {"renew", "expand", "conclude", "watch"}
     assert decisions["reasons"].str.len().gt(10).all()
     moves = pd.read_csv(reco(e2e_run) / "budget_reallocation.csv")
     assert len(moves) > 0 and (moves["move_usd"] > 0).all()
+    low, high = moves["expected_revenue_change_low"], moves["expected_revenue_change_high"]
+    assert (low <= moves["expected_revenue_change"] + 1e-9).all() and (moves["expected_revenue_change"] <= high + 1e-9).all()
+    alerts = pd.read_csv(e2e_run / "data" / "08_reporting" / "alerts.csv")
+    assert "performance_score_low" in set(alerts["rule"])  # the creator_scores rule is wired
 
 
 def test_alerts_have_the_contract_columns_and_stable_ids(e2e_run: Path):
