@@ -78,8 +78,9 @@ def test_no_exported_cell_would_run_as_a_formula(e2e_run: Path):
 def test_evaluation_scores_windows_and_formats_against_the_truth(e2e_run: Path):
     ev = json.loads((e2e_run / "data" / "08_reporting" / "evaluation.json").read_text())
     sec = ev["recommendations"]
-    assert set(sec) == {"posting_windows", "content_formats"}
+    assert set(sec) == {"posting_windows", "content_formats", "budget_signals"}
     assert "format_spearman" in sec["content_formats"] or "skipped" in sec["content_formats"]
+    assert sec["budget_signals"]["tested"] > 0 and 0 <= sec["budget_signals"]["base_rate"] <= 1
 
 
 def test_recommendation_counts_are_logged_to_mlflow(e2e_run: Path):
