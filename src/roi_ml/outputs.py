@@ -24,7 +24,12 @@ KEY_OUTPUTS = [
     ("data/07_model_output/budget_pacing.parquet", "projected end-of-campaign spend against plan"),
     ("data/07_model_output/response_curves.parquet", "per-creator response curve of revenue against spend"),
     ("data/07_model_output/budget_allocation.parquet", "next period's budget per creator, with bounds and marginal ROI"),
+    ("data/08_reporting/recommendations/", "ranked recommendations, one CSV per table (docs/metrics.md)"),
+    ("data/08_reporting/recommendations/recommendations.xlsx", "the same tables, one sheet each"),
+    ("data/08_reporting/alerts.csv", "critical / warning / success alerts with stable ids"),
     ("data/08_reporting/evaluation.json", "model scores against the simulator's ground truth"),
+    ("data/08_reporting/dashboard.html", "the dashboard: one self-contained page, open it in a browser"),
+    ("data/08_reporting/daily_summary.html", "daily summary email: key metrics vs target, new alerts (also .md)"),
 ]
 
 
