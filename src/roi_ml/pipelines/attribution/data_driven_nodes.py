@@ -225,8 +225,8 @@ def view_through_enabled(params: dict) -> bool:
     return bool((own.get("view_through") or {}).get("enabled", False))
 
 
-def estimate_view_through_node(data_driven_click_credit: pd.DataFrame,
-                               attribution_journeys: pd.DataFrame, attribution_touches: pd.DataFrame,
+def estimate_view_through_node(data_driven_click_credit: pd.DataFrame, journeys,
+                               attribution_touches: pd.DataFrame,
                                attribution_entities: pd.DataFrame, posts: pd.DataFrame,
                                post_daily_metrics: pd.DataFrame, creators: pd.DataFrame,
                                creator_authenticity: pd.DataFrame, params: dict) -> pd.DataFrame:
@@ -252,8 +252,10 @@ def estimate_view_through_node(data_driven_click_credit: pd.DataFrame,
         return empty
     _, own = _dd_params(params)
     vt_params = {k: v for k, v in (own.get("view_through") or {}).items() if k != "enabled"}
+    # the canonical journeys (data/03_primary): same journey ids as attribution_journeys, plus
+    # the person ids the view-through model uses to keep first-time conversions
     daily, exposure = vt.view_through_inputs(
-        attribution_journeys, attribution_touches, attribution_entities, post_daily_metrics,
+        _pandas(journeys), attribution_touches, attribution_entities, post_daily_metrics,
         posts, creators, creator_authenticity, vt_params)
     out = vt.estimate_view_through(daily, exposure, creators, data_driven_click_credit, vt_params)
     log.info("attribution data_driven view-through: %.0f conversions added to %d creators",
