@@ -36,7 +36,7 @@ demo: $(STAMP)
 	@$(BIN)/roi-ml outputs
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadgroup  # two workers; the e2e tests share one (tests/e2e/conftest.py)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
