@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import os
-import resource
 import time
 from pathlib import Path
 
@@ -34,6 +33,10 @@ def _rss_mb() -> float:
 
 
 def _peak_mb() -> float:
+    try:
+        import resource  # POSIX only: settings.py imports this module on every platform
+    except ImportError:
+        return 0.0
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
 
 

@@ -150,7 +150,7 @@ def credit_data_driven_model(data_driven_touches: pd.DataFrame, data_driven_jour
     start = time.perf_counter()
     conv = attribution_journeys["converted"].to_numpy()
     n_conv = float(attribution_journeys["conversions"][conv].sum())
-    minimum = own.get("min_conversions_for_data_driven", 1000)
+    minimum = own["min_conversions_for_data_driven"]
     result, reason = None, None
     if n_conv < minimum:
         reason = (f"{n_conv:.0f} conversions in the window, fewer than "
