@@ -105,6 +105,7 @@ def test_fit_and_allocate(brand, budget_params):
     assert (alloc["expected_revenue_low"] <= alloc["expected_revenue_recommended"] + 1e-9).all()
     assert (alloc["expected_revenue_recommended"] <= alloc["expected_revenue_high"] + 1e-9).all()
     assert metrics["expected_revenue_recommended"]["value"] == pytest.approx(summary["expected_revenue_recommended"])
+    assert summary["model_used"] == "time_decay"   # the brand's credit (conftest), carried through
 
 
 def test_scenario_total_and_too_small_total(brand, budget_params):
