@@ -17,11 +17,19 @@ KEY_OUTPUTS = [
     ("data/08_reporting/non_compliant_posts.parquet", "posts without a disclosure"),
     ("data/07_model_output/creator_attribution.parquet", "conversions and revenue per creator x attribution model"),
     ("data/08_reporting/attribution_model_comparison.parquet", "the attribution models side by side"),
+    ("data/07_model_output/creator_campaign_roi.parquet", "ROI, ROAS, CPA per creator x campaign, with intervals"),
+    ("data/07_model_output/creator_scores.parquet", "performance score 0-100, ROI trend, predicted next ROI and its drivers"),
+    ("data/08_reporting/creator_roi_shap_summary.png", "what drives the next-campaign ROI model (SHAP)"),
     ("data/07_model_output/forecast_daily.parquet", "8-week forecasts of conversions and revenue, with intervals"),
     ("data/07_model_output/budget_pacing.parquet", "projected end-of-campaign spend against plan"),
     ("data/07_model_output/response_curves.parquet", "per-creator response curve of revenue against spend"),
     ("data/07_model_output/budget_allocation.parquet", "next period's budget per creator, with bounds and marginal ROI"),
+    ("data/08_reporting/recommendations/", "ranked recommendations, one CSV per table (docs/metrics.md)"),
+    ("data/08_reporting/recommendations/recommendations.xlsx", "the same tables, one sheet each"),
+    ("data/08_reporting/alerts.csv", "critical / warning / success alerts with stable ids"),
     ("data/08_reporting/evaluation.json", "model scores against the simulator's ground truth"),
+    ("data/08_reporting/dashboard.html", "the dashboard: one self-contained page, open it in a browser"),
+    ("data/08_reporting/daily_summary.html", "daily summary email: key metrics vs target, new alerts (also .md)"),
 ]
 
 

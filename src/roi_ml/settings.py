@@ -3,8 +3,9 @@
 from kedro.config import OmegaConfigLoader
 
 from roi_ml.hooks import RoiMlHooks
+from roi_ml.profiling import NodeTimingHook
 
-HOOKS = (RoiMlHooks(),)
+HOOKS = (RoiMlHooks(), NodeTimingHook())  # NodeTimingHook is idle unless ROI_ML_NODE_TIMINGS is set
 
 CONFIG_LOADER_CLASS = OmegaConfigLoader
 CONFIG_LOADER_ARGS = {

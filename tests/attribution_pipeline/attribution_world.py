@@ -87,6 +87,19 @@ def roster(posts: dict | None = None, creators=("CR1", "CR2", "CR3"),
     }
 
 
+def side_inputs() -> dict[str, pd.DataFrame]:
+    """Inputs only the data_driven chain reads (empty here: sessions with carts, post metrics,
+    authenticity)."""
+    return {
+        "sessions": pd.DataFrame({"user_pseudo_id": pd.Series([], dtype="str"),
+                                  "session_start": pd.Series([], dtype="datetime64[us, UTC]"),
+                                  "add_to_carts": pd.Series([], dtype="int64")}),
+        "post_daily_metrics": pd.DataFrame({"post_id": pd.Series([], dtype="str"),
+                                            "impressions": pd.Series([], dtype="Int64")}),
+        "creator_authenticity": pd.DataFrame({"creator_id": pd.Series([], dtype="str")}),
+    }
+
+
 def params(**overrides) -> dict:
     p = {"models": list(MODELS), "max_path_length": 20,
          "model_params": {"time_decay": {"half_life_days": 7.0},
@@ -119,6 +132,8 @@ def run_attribution(journeys: dict | None = None, posts: dict | None = None,
     catalog["journeys"] = j
     catalog["journey_touches"] = t
     for name, frame in roster(posts, creators).items():
+        catalog[name] = frame
+    for name, frame in side_inputs().items():
         catalog[name] = frame
     catalog["params:attribution"] = params(**overrides)
     SequentialRunner().run(create_pipeline(), catalog)

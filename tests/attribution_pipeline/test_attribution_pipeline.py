@@ -85,7 +85,8 @@ def test_linear_roll_ups_by_hand(world):
 def test_every_creator_post_and_model_is_listed_with_the_output_schema(world):
     creators = world["creator_attribution"]
     assert list(creators.columns) == ["creator_id", "model", "model_used", "attributed_conversions",
-                                      "attributed_revenue", "conversions_ci_low", "conversions_ci_high"]
+                                      "attributed_revenue", "conversions_ci_low", "conversions_ci_high",
+                                      "revenue_ci_low", "revenue_ci_high"]
     assert len(creators) == 3 * len(MODELS)
     assert set(creators["model"]) == set(MODELS) and (creators["model"] == creators["model_used"]).all()
     assert creators[["conversions_ci_low", "conversions_ci_high"]].isna().all().all()

@@ -27,6 +27,27 @@ def run_kedro(root: Path, pipeline_names: list[str] | None = None) -> None:
             session.run(pipeline_names=pipeline_names)
     finally:
         os.chdir(cwd)
+        end_mlflow_runs()
+
+
+def end_mlflow_runs() -> None:
+    """kedro-mlflow leaves the in-process run registered as active after an in-process session
+    (the server has it FINISHED): end it so later tests start without a run and with the default
+    tracking URI, as a fresh `kedro run` process would."""
+    import mlflow
+
+    while mlflow.active_run() is not None:
+        mlflow.end_run()
+    mlflow.set_tracking_uri(None)
+
+
+def pytest_collection_modifyitems(items):
+    """Under pytest-xdist (`--dist loadgroup`), every e2e test goes to one worker, so the
+    default pipeline runs once, not once per worker."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.xdist_group("e2e"))
 
 
 @pytest.fixture(scope="session")

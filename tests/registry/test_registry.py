@@ -9,6 +9,16 @@ from sklearn.linear_model import LinearRegression
 from roi_ml.registry import ModelBundle, RegisteredModelDataset
 
 
+@pytest.fixture(autouse=True)
+def _no_active_run():
+    """Each test starts and ends outside any MLflow run, whatever ran before it in the process."""
+    while mlflow.active_run() is not None:
+        mlflow.end_run()
+    yield
+    while mlflow.active_run() is not None:
+        mlflow.end_run()
+
+
 def _bundle():
     x = pd.DataFrame({"a": [0.0, 1.0, 2.0, 3.0]})
     model = LinearRegression().fit(x, [1.0, 3.0, 5.0, 7.0])
@@ -28,6 +38,8 @@ def test_round_trip_without_run_keeps_a_local_copy_only(tmp_path):
 def test_inside_a_run_the_model_is_registered_with_a_signature(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     mlflow.set_tracking_uri(f"sqlite:///{tmp_path / 'mlflow.db'}")
+    # an earlier in-process kedro run may have left its experiment selected: use our own
+    mlflow.set_experiment("roi_ml_registry_test")
     try:
         ds = RegisteredModelDataset(str(tmp_path / "m.pkl"), "mlflow.sklearn", "roi_ml_test_model")
         with mlflow.start_run():

@@ -1,12 +1,13 @@
 """Data-driven attribution: an XGBoost conversion model, Shapley credit against an explicit
-"no creator touches" baseline, and view-through credit from aggregate evidence.
+"no creator touches" baseline, calibrated by each creator's pooled incrementality.
 
-Status: building blocks, not yet wired into the attribution pipeline (issue 3 is open). Measured
-so far against the simulator's truth, creator-share TVD on medium seed 1: click-and-code credit
-0.10 on the visible part (last touch 0.16 on all), and the tier × platform view-through ratios
-are too noisy to help yet (docs/attribution_research.md has the numbers and the next steps).
+Wired into the attribution pipeline as the `data_driven` model
+(`roi_ml.pipelines.attribution.data_driven_nodes`; view-through is added there from
+`roi_ml.attribution.view_through`). Accuracy on medium seeds 1–3 (docs/accuracy.md): the
+click-and-code part scores creator-share TVD 0.034–0.042 against the truly caused visible
+conversions; with view-through, 0.058–0.082 against all caused conversions.
 
-Inputs are pandas frames (the Kedro adapter builds them from the events pipeline):
+Inputs are pandas frames (`frames_from_events` builds them from the events pipeline):
 
 * ``touches`` — journey_id, position, timestamp, touch_type (click, code, channel), entity
   (post id for creator touches, channel name otherwise), creator_id, channel, platform, format,
@@ -21,22 +22,19 @@ How credit is computed (docs/metrics.md, "Data-driven attribution"):
    last creator click and the last touch, the span of the journey, shopping intent (cart) before
    the first creator touch, the user's prior conversions — never the conversion itself (no time
    measured to the conversion, which non-converting journeys do not have).
-2. For a converting journey, each creator's credit is its Shapley value of the model's
-   conversion probability over the journey's creators, measured against the journey with every
-   creator touch removed (the explicit "no creator touches" baseline; a journey with nothing
-   left has probability 0: without the creator the person would not have come). Credit is
-   scaled to the journey's conversion: creator c gets conversions × max(φ_c, 0) / f(x). The rest
-   of the conversion goes to the journey's other touches equally (or to "(none)").
-3. View-through: people who saw a post and converted later without a click or code leave no
-   creator touch. Daily conversions without any creator touch are regressed (non-negative least
-   squares, baseline with trend, weekday and yearly terms) on the adstocked daily click credit of
-   each platform's creators; the coefficient ρ_g is the view-through conversions per clicked
-   conversion of group g. Groups are tier × platform, shrunk toward the platform's ρ with a ridge
-   pull (`pooling_strength`), so a creator with little data gets its platform's ratio. A creator's
-   view-through credit = Σ_g ρ_g × its click credit in g; it is moved out of the touchless
-   conversions, so totals are conserved.
-4. Intervals: bootstrap — resample journeys (converting and non-converting separately), refit,
-   recompute; the 5th and 95th percentiles of each creator's total are its interval.
+2. For a converting journey, each creator's Shapley value φ_c of the model's conversion
+   probability over the journey's creators, measured against the journey with every creator
+   touch removed (the explicit "no creator touches" baseline; a journey with nothing left has
+   probability 0).
+3. Calibration (`calibrate`, default on): the Shapley shares alone under-credit (the baseline
+   probability of what is left of a converting journey is high), so how much of a journey's
+   conversion creators caused comes from `roi_ml.attribution.caused_clicks` — each creator's
+   click→conversion delays pooled into a mixture of caused (decaying) and baseline (flat)
+   conversions, intercepts of buyers already checking out, codes in proportion — and the
+   Shapley values split it between the journey's creators. The rest of the conversion goes to
+   the journey's other touches equally (or to "(none)").
+4. Intervals: bootstrap — resample converting journeys with replacement, keep their shares;
+   the 5th and 95th percentiles of each creator's total are its interval.
 """
 
 from __future__ import annotations
@@ -47,7 +45,6 @@ from itertools import combinations
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import nnls
 
 NONE_ENTITY = "(none)"
 CHANNELS = ("direct", "organic_search", "paid_search", "email", "paid_social", "referral", "creator",
@@ -67,13 +64,13 @@ class DataDrivenConfig:
     min_child_weight: float = 5.0
     max_exact_creators: int = 6
     max_nonconverting: int = 300_000
-    adstock_decay: float = 0.3
-    pooling_strength: float = 5.0
     n_bootstrap: int = 10
     interval: float = 0.9
     random_state: int = 0
     n_jobs: int = 2
     xgb_params: dict = field(default_factory=dict)
+    calibrate: bool = True
+    caused_clicks: dict = field(default_factory=dict)
 
     @classmethod
     def from_params(cls, params: dict) -> DataDrivenConfig:
@@ -81,7 +78,14 @@ class DataDrivenConfig:
         if unknown:
             raise ValueError(f"unknown attribution.data_driven settings {sorted(unknown)} "
                              "(conf/base/parameters_attribution.yml)")
-        return cls(**params)
+        cfg = cls(**params)
+        from roi_ml.attribution.caused_clicks import CausedClickConfig
+
+        bad = set(cfg.caused_clicks) - set(CausedClickConfig.__dataclass_fields__)
+        if bad:
+            raise ValueError(f"unknown attribution.data_driven.caused_clicks settings {sorted(bad)} "
+                             "(conf/base/parameters_attribution.yml)")
+        return cfg
 
 
 # ---------------------------------------------------------------------------- features
@@ -301,62 +305,182 @@ def allocate(touches: pd.DataFrame, journeys: pd.DataFrame, shares: pd.DataFrame
     return parts[parts["w"] > 0].drop(columns="w").reset_index(drop=True)
 
 
-# ---------------------------------------------------------------------------- view-through
+# ---------------------------------------------------------------------------- inputs
 
-def _adstock(x: np.ndarray, decay: float) -> np.ndarray:
-    out = np.empty_like(x, dtype=float)
-    acc = 0.0
-    for i, v in enumerate(x):
-        acc = v + decay * acc
-        out[i] = acc
-    return out * (1 - decay)
+def frames_from_events(journeys: pd.DataFrame, journey_touches: pd.DataFrame,
+                       cart_sessions: pd.DataFrame, posts: pd.DataFrame, creators: pd.DataFrame,
+                       max_path_length: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The events pipeline's journeys and touches → (touches, journeys) of this module.
 
+    In: `journeys` [journey_id, user_pseudo_id, converted, conversions, value_usd,
+    conversion_time, customer_id?], `journey_touches` [journey_id, position, touch_time, entity,
+    touch_type, post_id, creator_id, channel], `cart_sessions` [user_pseudo_id, session_start]
+    (sessions with an add-to-cart), canonical `posts` [post_id, platform, format] and
+    `creators` [creator_id, tier]. `max_path_length` keeps each journey's last N touches (by
+    position), as every other model does.
 
-def baseline_design(days: pd.DatetimeIndex) -> np.ndarray:
-    """Intercept, linear trend, weekday dummies and one yearly harmonic pair."""
-    t = np.arange(len(days), dtype=float)
-    cols = [np.ones(len(t)), t / max(len(t), 1)]
-    cols += [(days.dayofweek == d).astype(float) for d in range(6)]
-    cols += [np.sin(2 * np.pi * t / 365.25), np.cos(2 * np.pi * t / 365.25)]
-    return np.column_stack(cols)
-
-
-def view_through_ratios(click_credit: pd.DataFrame, touchless_daily: pd.Series,
-                        cfg: DataDrivenConfig) -> pd.DataFrame:
-    """ρ per tier × platform group: touchless conversions per click-credited conversion.
-
-    click_credit: day, platform, tier, conversions (click-and-code credit of creators).
-    touchless_daily: conversions per day with no creator touch, indexed by day.
-    Solves NNLS of touchless_daily on baseline + adstocked group series, with rows that pull
-    each group's ρ toward its platform's ρ (ridge, `pooling_strength`), in two stages: platform
-    ρ first, then groups shrunk toward it.
+    Out: touches [journey_id, position, timestamp, touch_type, entity, creator_id, channel,
+    platform, format, tier, had_cart] and journeys [journey_id, user_pseudo_id, customer_id,
+    converted, conversions, revenue (= value_usd, the value every model credits),
+    conversion_time]. Null conversions count as 1, null values as 0.
     """
-    days = touchless_daily.index
-    base = baseline_design(days)
-    y = touchless_daily.to_numpy(float)
+    j = journeys
+    out_j = pd.DataFrame({
+        "journey_id": j["journey_id"].astype("str").to_numpy(),
+        "user_pseudo_id": j["user_pseudo_id"].astype("str").to_numpy(),
+        "customer_id": (j["customer_id"].astype("str") if "customer_id" in j
+                        else pd.Series(pd.NA, index=j.index, dtype="str")).to_numpy(),
+        "converted": j["converted"].astype(bool).to_numpy(),
+        "conversions": j["conversions"].astype(float).fillna(1.0).where(j["converted"], 0.0).to_numpy(),
+        "revenue": j["value_usd"].astype(float).fillna(0.0).where(j["converted"], 0.0).to_numpy(),
+        "conversion_time": j["conversion_time"].to_numpy(),
+    })
+    t = journey_touches.rename(columns={"touch_time": "timestamp"})
+    t = t[["journey_id", "position", "timestamp", "touch_type", "entity", "creator_id", "channel",
+           "post_id"]].copy()
+    for c in ("journey_id", "touch_type", "entity", "creator_id", "channel", "post_id"):
+        t[c] = t[c].astype("str")
+    t["entity"] = t["entity"].fillna("(unknown)")
+    if max_path_length is not None:
+        rank = t.groupby("journey_id")["position"].rank(method="first", ascending=False)
+        t = t[(rank <= max_path_length).to_numpy()]
+    p = posts.reindex(columns=["post_id", "platform", "format"]).astype("str")
+    t = t.merge(p.drop_duplicates("post_id"), on="post_id", how="left")
+    tiers = creators.reindex(columns=["creator_id", "tier"]).astype("str").drop_duplicates("creator_id")
+    t = t.merge(tiers, on="creator_id", how="left")
+    users = out_j[["journey_id", "user_pseudo_id"]]
+    t = t.merge(users, on="journey_id", how="left")
+    carts = cart_sessions[["user_pseudo_id", "session_start"]].astype({"user_pseudo_id": "str"})
+    carts = carts.drop_duplicates().assign(had_cart=True)
+    t = t.merge(carts.rename(columns={"session_start": "timestamp"}),
+                on=["user_pseudo_id", "timestamp"], how="left")
+    t["had_cart"] = t["had_cart"].fillna(False).astype(bool) & (t["touch_type"] != "code").to_numpy()
+    t = t.drop(columns=["user_pseudo_id", "post_id"]).sort_values(["journey_id", "position"],
+                                                                   ignore_index=True)
+    return t, out_j
 
-    def solve(series: pd.DataFrame, prior: pd.Series | None) -> pd.Series:
-        X = np.column_stack([_adstock(series[c].to_numpy(float), cfg.adstock_decay)
-                             for c in series.columns])
-        A = np.column_stack([base, -base, X])
-        b = y.copy()
-        if prior is not None and cfg.pooling_strength > 0:
-            scale = np.sqrt(cfg.pooling_strength) * np.maximum(X.std(axis=0), 1e-9) * np.sqrt(len(y)) / 10
-            pen = np.zeros((X.shape[1], A.shape[1]))
-            pen[:, 2 * base.shape[1]:] = np.diag(scale)
-            A = np.vstack([A, pen])
-            b = np.concatenate([b, scale * prior.reindex(series.columns).to_numpy()])
-        coef, _ = nnls(A, b, maxiter=50 * A.shape[1])
-        return pd.Series(coef[2 * base.shape[1]:], index=series.columns)
 
-    cc = click_credit.assign(day=pd.to_datetime(click_credit["day"]))
-    plat = cc.groupby(["day", "platform"])["conversions"].sum().unstack(fill_value=0.0).reindex(days, fill_value=0.0)
-    rho_platform = solve(plat, None)
-    cc["group"] = cc["tier"].astype(str) + "|" + cc["platform"].astype(str)
-    grp = cc.groupby(["day", "group"])["conversions"].sum().unstack(fill_value=0.0).reindex(days, fill_value=0.0)
-    prior = pd.Series({g: rho_platform.get(g.split("|")[1], 0.0) for g in grp.columns})
-    rho_group = solve(grp, prior)
-    out = pd.DataFrame({"group": rho_group.index, "rho": rho_group.to_numpy()})
-    out[["tier", "platform"]] = out["group"].str.split("|", expand=True)
-    out["rho_platform"] = out["platform"].map(rho_platform)
-    return out[["tier", "platform", "rho", "rho_platform"]]
+# ---------------------------------------------------------------------------- credit + intervals
+
+@dataclass
+class DataDrivenResult:
+    """What `credit_data_driven` returns.
+
+    credit: journey_id, entity, conversions, revenue (every converting journey, conserved);
+    shares: journey_id, creator_id, share (fraction of the journey's conversion per creator);
+    creator_credit: creator_id, conversions, revenue (click-and-code credit per creator);
+    intervals: creator_id, conversions_ci_low/high, revenue_ci_low/high (bootstrap);
+    model: the fitted DataDrivenAttribution (None when it could not be fitted).
+    """
+
+    credit: pd.DataFrame
+    shares: pd.DataFrame
+    creator_credit: pd.DataFrame
+    intervals: pd.DataFrame
+    model: DataDrivenAttribution | None
+
+
+def creator_totals(shares: pd.DataFrame, journeys: pd.DataFrame,
+                   weights: pd.Series | None = None) -> pd.DataFrame:
+    """Σ over journeys of share × conversions (and × revenue) per creator; `weights` (per
+    journey_id, e.g. bootstrap draw counts) multiply each journey."""
+    conv = journeys[journeys["converted"]].set_index("journey_id")
+    s = shares[["journey_id", "creator_id", "share"]]
+    w = s["share"].to_numpy(float)
+    if weights is not None:
+        w = w * s["journey_id"].map(weights).fillna(0.0).to_numpy(float)
+    out = pd.DataFrame({
+        "creator_id": s["creator_id"].to_numpy(),
+        "conversions": w * s["journey_id"].map(conv["conversions"]).to_numpy(float),
+        "revenue": w * s["journey_id"].map(conv["revenue"]).to_numpy(float)})
+    return out.groupby("creator_id", as_index=False)[["conversions", "revenue"]].sum()
+
+
+def bootstrap_intervals(shares: pd.DataFrame, journeys: pd.DataFrame, creators: pd.Index,
+                        n_bootstrap: int, interval: float, seed: int) -> pd.DataFrame:
+    """Percentile intervals of each creator's credit over resamples of the converting journeys.
+
+    Each resample draws as many converting journeys as there are, with replacement (a journey
+    drawn k times counts k times); the creator shares of each journey are kept (the model is
+    not refitted: the interval reflects which conversions happened to occur). With
+    interval = 0.9 the bounds are the 5th and 95th percentiles. Creators without credit get
+    [0, 0]. Out: creator_id, conversions_ci_low, conversions_ci_high, revenue_ci_low,
+    revenue_ci_high.
+    """
+    conv = journeys[journeys["converted"]]
+    ids = conv["journey_id"].to_numpy()
+    out = pd.DataFrame({"creator_id": pd.Series(creators, dtype="str")})
+    cols = ["conversions_ci_low", "conversions_ci_high", "revenue_ci_low", "revenue_ci_high"]
+    if n_bootstrap == 0 or len(ids) == 0:  # no interval asked for (null) / nothing to credit (0)
+        for col in cols:
+            out[col] = np.nan if n_bootstrap == 0 else 0.0
+        return out
+    pos = pd.Series(np.arange(len(ids)), index=ids)
+    s = shares[shares["creator_id"].isin(creators)]
+    j_idx = s["journey_id"].map(pos).to_numpy()
+    c_idx = pd.Index(creators).get_indexer(s["creator_id"])
+    keep = ~np.isnan(j_idx.astype(float))
+    j_idx, c_idx = j_idx[keep].astype(int), c_idx[keep]
+    sh = s["share"].to_numpy(float)[keep]
+    per_conv = sh * conv["conversions"].to_numpy(float)[j_idx]
+    per_rev = sh * conv["revenue"].to_numpy(float)[j_idx]
+    rng = np.random.default_rng(seed)
+    c = np.empty((n_bootstrap, len(creators)))
+    r = np.empty((n_bootstrap, len(creators)))
+    for b in range(n_bootstrap):
+        k = np.bincount(rng.integers(0, len(ids), len(ids)), minlength=len(ids))[j_idx]
+        c[b] = np.bincount(c_idx, weights=k * per_conv, minlength=len(creators))
+        r[b] = np.bincount(c_idx, weights=k * per_rev, minlength=len(creators))
+    lo, hi = 50 * (1 - interval), 50 * (1 + interval)
+    out["conversions_ci_low"], out["conversions_ci_high"] = np.percentile(c, [lo, hi], axis=0)
+    out["revenue_ci_low"], out["revenue_ci_high"] = np.percentile(r, [lo, hi], axis=0)
+    return out
+
+
+def calibrate_shares(shares: pd.DataFrame, touches: pd.DataFrame, journeys: pd.DataFrame,
+                     cfg: DataDrivenConfig) -> tuple[pd.DataFrame, dict]:
+    """Calibrate the Shapley shares with creator-level pooled incrementality.
+
+    p_c = the probability that creator c's click or code in the journey caused the conversion
+    (`roi_ml.attribution.caused_clicks`). The creators' part of the journey is
+    1 − Π_c (1 − p_c) (at least one of them caused it), split between the creators in
+    proportion to p_c × (φ_c / f(x) + ε) — the conversion model's Shapley share decides between
+    creators of one journey, ε = 0.001 keeps a creator whose Shapley value was clipped at 0
+    in the split. Out: shares [journey_id, creator_id, share, f_full, f_baseline, p_caused] for
+    every converting journey × creator touched, and the fit's info.
+    """
+    from roi_ml.attribution.caused_clicks import CausedClickConfig, caused_probability
+
+    pairs, info = caused_probability(touches, journeys, CausedClickConfig(**cfg.caused_clicks))
+    m = pairs[["journey_id", "creator_id", "p_caused"]].merge(
+        shares, on=["journey_id", "creator_id"], how="left")
+    m["share"] = m["share"].fillna(0.0)
+    p = m["p_caused"].to_numpy(float)
+    log_keep = np.log(np.clip(1.0 - p, 1e-12, 1.0))
+    total = 1.0 - np.exp(pd.Series(log_keep).groupby(m["journey_id"].to_numpy()).transform("sum").to_numpy())
+    w = p * (m["share"].to_numpy(float) + 1e-3)
+    w_sum = pd.Series(w).groupby(m["journey_id"].to_numpy()).transform("sum").to_numpy()
+    m["share"] = np.where(w_sum > 0, total * w / np.where(w_sum > 0, w_sum, 1.0), 0.0)
+    return m[["journey_id", "creator_id", "share", "f_full", "f_baseline", "p_caused"]], info
+
+
+def credit_data_driven(touches: pd.DataFrame, journeys: pd.DataFrame,
+                       config: DataDrivenConfig | None = None) -> DataDrivenResult:
+    """Fit the conversion model, credit every converting journey, bootstrap creator intervals.
+
+    Raises ValueError when the model cannot be fitted (no converting or no non-converting
+    journey with a touch): the caller decides the fallback.
+    """
+    cfg = config or DataDrivenConfig()
+    model = DataDrivenAttribution(cfg).fit(touches, journeys)
+    shares = model.creator_shapley(touches, journeys)
+    model.caused_info_ = {}
+    if cfg.calibrate:
+        shares, model.caused_info_ = calibrate_shares(shares, touches, journeys, cfg)
+    credit = allocate(touches, journeys, shares)
+    creators = pd.Index(sorted(touches["creator_id"].dropna().unique()), name="creator_id")
+    intervals = bootstrap_intervals(shares, journeys, creators, cfg.n_bootstrap, cfg.interval,
+                                    cfg.random_state)
+    return DataDrivenResult(credit=credit, shares=shares,
+                            creator_credit=creator_totals(shares, journeys), intervals=intervals,
+                            model=model)

@@ -12,13 +12,14 @@ from roi_ml.attribution import MODEL_PARAMS, MODELS
 
 CONF = "conf/base/parameters_attribution.yml"
 LEVELS = ("post", "creator")  # where markov and shapley put their players / states
-_KEYS = {"models", "max_path_length", "model_params", "comparison", "evaluation"}
+_KEYS = {"models", "max_path_length", "model_params", "comparison", "evaluation", "data_driven"}
+PIPELINE_MODELS = (*MODELS, "data_driven")  # data_driven is built in the pipeline, not the path API
 _OWN = {"markov": {"level"}, "shapley": {"level"}}  # pipeline options, not library parameters
 
 
 @dataclass(frozen=True)
 class AttributionConfig:
-    models: tuple[str, ...] = MODELS
+    models: tuple[str, ...] = PIPELINE_MODELS
     max_path_length: int | None = None
     model_params: dict[str, dict[str, Any]] = field(default_factory=dict)
     top_n: int = 10
@@ -33,13 +34,14 @@ class AttributionConfig:
         params = dict(params or {})
         problems = [f"attribution.{k}: unknown key (known: {sorted(_KEYS)})"
                     for k in sorted(set(params) - _KEYS)]
-        models = params.get("models", list(MODELS))
+        models = params.get("models", list(PIPELINE_MODELS))
         if isinstance(models, str):
             models = [models]
         models = tuple(models or ())
-        unknown = [m for m in models if m not in MODELS]
+        unknown = [m for m in models if m not in PIPELINE_MODELS]
         if unknown:
-            problems.append(f"attribution.models: unknown model(s) {unknown}; choose from {list(MODELS)}")
+            problems.append(f"attribution.models: unknown model(s) {unknown}; choose from "
+                            f"{list(PIPELINE_MODELS)}")
         if len(set(models)) != len(models):
             problems.append(f"attribution.models: a model is listed twice in {list(models)}")
         cap = params.get("max_path_length")

@@ -422,8 +422,8 @@ def _finish(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 
 def roll_up_credit(attribution_entity_credit: pd.DataFrame, attribution_entities: pd.DataFrame,
-                   creators: pd.DataFrame, posts: pd.DataFrame, campaigns: pd.DataFrame
-                   ) -> tuple[pd.DataFrame, ...]:
+                   creators: pd.DataFrame, posts: pd.DataFrame, campaigns: pd.DataFrame,
+                   creator_intervals: pd.DataFrame | None = None) -> tuple[pd.DataFrame, ...]:
     """Post-level credit → (post, creator, campaign, platform, channel) attribution tables.
 
     Every table has one row per model and level key, zeros included: every post, every roster
@@ -431,6 +431,9 @@ def roll_up_credit(attribution_entity_credit: pd.DataFrame, attribution_entities
     Columns: the keys (post: post_id, creator_id, campaign_id, platform), model, model_used,
     attributed_conversions, attributed_revenue, conversions_ci_low, conversions_ci_high (null:
     intervals do not add across entities; a model with intervals must supply them per level).
+    The creator table also has revenue_ci_low and revenue_ci_high; `creator_intervals`
+    [creator_id, model, conversions_ci_low/high, revenue_ci_low/high] (the data_driven model's
+    bootstrap) fills the four interval columns of its model's creator rows, null elsewhere.
 
     Post, creator, campaign and platform tables hold the credit of creator touches (a
     creator's code used before any post of theirs: post, campaign and platform null); the
@@ -445,6 +448,10 @@ def roll_up_credit(attribution_entity_credit: pd.DataFrame, attribution_entities
     ent = attribution_entities
     side = _post_universe(ent, posts)
     c = credit.merge(ent[["entity", "channel"]], on="entity", how="left")
+    # a post never touched in a journey can still hold credit (data_driven's view-through):
+    # it is a creator post, so its channel is "creator"
+    untouched_post = c["channel"].isna() & c["entity"].isin(side["entity"])
+    c.loc[untouched_post, "channel"] = "creator"
     c["channel"] = c["channel"].fillna(c["entity"])
     cs = credit.merge(side, on="entity", how="inner")  # creator-side credit, one row per entity
 
@@ -463,7 +470,34 @@ def roll_up_credit(attribution_entity_credit: pd.DataFrame, attribution_entities
         "channel": _finish(channel, ["channel"]),
     }
     _check_levels(credit, cs, tables)
+    tables["creator"] = _with_intervals(tables["creator"], creator_intervals)
     return tuple(tables[k] for k in LEVELS)
+
+
+REVENUE_CI_COLUMNS = ["revenue_ci_low", "revenue_ci_high"]
+
+
+def _with_intervals(creator: pd.DataFrame, intervals: pd.DataFrame | None) -> pd.DataFrame:
+    """Creator table + revenue interval columns, intervals of `intervals` merged in by
+    (creator_id, model). A creator of that model without an interval row (no touch at all:
+    credit known to be its point value) gets its point value as both bounds; other models
+    keep null bounds."""
+    out = creator.copy()
+    for col in REVENUE_CI_COLUMNS:
+        out[col] = pd.array([pd.NA] * len(out), dtype="Float64")
+    if intervals is None or intervals.empty:
+        return out
+    iv = intervals.assign(creator_id=_str(intervals["creator_id"]), model=_str(intervals["model"]))
+    iv = iv.set_index(["creator_id", "model"])
+    key = pd.MultiIndex.from_frame(out[["creator_id", "model"]])
+    has = out["model"].isin(iv.index.get_level_values("model")).to_numpy()
+    for col in (*CI_COLUMNS, *REVENUE_CI_COLUMNS):
+        vals = iv[col].reindex(key).to_numpy(dtype="float64", na_value=np.nan)
+        point = out["attributed_conversions" if col.startswith("conv") else "attributed_revenue"]
+        vals = np.where(np.isnan(vals) & has, point.to_numpy(float), vals)
+        out[col] = pd.array(vals, dtype="Float64")
+        out.loc[np.isnan(vals), col] = pd.NA
+    return out
 
 
 def _check_levels(credit: pd.DataFrame, creator_side: pd.DataFrame,
