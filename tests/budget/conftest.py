@@ -76,8 +76,16 @@ def make_brand(seed: int = 0, n_creators: int = 16, n_campaigns: int = 6,
     posts = pd.DataFrame(p_rows)
     posts["published_at"] = pd.to_datetime(posts["published_at"]).dt.tz_localize("UTC")
     attribution = pd.DataFrame(a_rows)
+    # kpi_creator's exposure totals: reach ∝ followers, clicks 1 % of reach, per post
+    n_posts = posts.groupby("creator_id").size().reindex(ids).fillna(0).astype("int64").to_numpy()
+    reach = n_posts * np.where(tiers == "micro", 6_000.0, 900.0)
+    kpi_creator = pd.DataFrame({
+        "creator_id": pd.array(ids, dtype="str"), "n_posts": n_posts, "reach": reach,
+        "impressions": (1.3 * reach).round().astype("int64"),
+        "link_clicks": (0.01 * reach).round().astype("int64"),
+        "engagements_authentic": 0.05 * reach})
     return {"creators": creators, "campaigns": campaigns, "contracts": contracts, "posts": posts,
-            "post_attribution": attribution}
+            "post_attribution": attribution, "kpi_creator": kpi_creator}
 
 
 @pytest.fixture

@@ -61,7 +61,9 @@ def test_loss_gradient_matches_finite_differences():
     rng = np.random.default_rng(3)
     obs, creators, _ = _world(rng, n_creators=8, per_creator=2)
     obs.loc[obs.index % 3 == 0, "is_awareness"] = True
-    model = PooledHillCurves(CurveSettings(n_bootstrap=0, eb_iterations=1))
+    creators["reach_per_post"] = rng.lognormal(8, 1, len(creators))   # a third level covariate
+    model = PooledHillCurves(CurveSettings(n_bootstrap=0, eb_iterations=1, level_covariates=(
+        "followers", "spend_scale_usd", "reach_per_post")))
     d = model._design(obs, creators)
     L = cv._Layout(d)
     theta = rng.normal(0, 0.3, L.size)
@@ -164,3 +166,44 @@ def test_missing_column_is_named():
         PooledHillCurves().fit(obs, creators.drop(columns=["spend_scale_usd"]))
     with pytest.raises(ValueError, match="spend_usd must be > 0"):
         PooledHillCurves().fit(obs.assign(spend_usd=0.0), creators)
+
+
+def test_log_covariate_is_centred_on_its_median_and_missing_is_neutral():
+    # logs of the usable values 100, 1,000, 10,000 → median log(1,000); centred: log 0.1, 0,
+    # log 10 = −2.302585, 0, 2.302585; NaN and a negative value carry no information → 0
+    cr = pd.DataFrame({"x": [100.0, 1000.0, 10000.0, np.nan, -5.0]})
+    z = PooledHillCurves._log_covariate(cr, "x")
+    np.testing.assert_allclose(z, [-2.302585, 0.0, 2.302585, 0.0, 0.0], atol=1e-6)
+    with pytest.raises(ValueError, match=r"level covariate column 'clicks'.*level_covariates"):
+        PooledHillCurves._log_covariate(cr, "clicks")
+
+
+def test_exposure_covariate_sets_the_prior_of_a_creator_without_history():
+    """Noise-free world where vmax = 40 · (clicks per post / 20)^0.8 inside one tier × platform
+    cell: the fitted slope of log clicks is ≈ 0.8, and a creator without history clicking twice
+    the median (40 a post) gets the prior vmax 40 · 2^0.8 = 69.6 (at its next contract)."""
+    rng = np.random.default_rng(5)
+    n = 60
+    clicks = 20.0 * np.exp(rng.normal(0, 0.6, n))
+    clicks *= 20.0 / np.median(clicks)                     # median exactly 20
+    vmax = 40.0 * (clicks / 20.0) ** 0.8
+    fee = np.full(n, 200.0)
+    rows = []
+    for c in range(n):
+        for k in range(3):
+            spend = (1 + (c + k) % 4) * fee[c]
+            rows.append({"creator_id": f"C{c:03d}", "spend_usd": spend,
+                         "conversions": float(hill_curve(spend, vmax[c], 2 * fee[c], 1.3)),
+                         "revenue": 0.0, "prior_contracts": 0.0, "is_awareness": False})
+    creators = pd.DataFrame({"creator_id": [f"C{c:03d}" for c in range(n)] + ["NEW"],
+                             "tier": "nano", "platform": "instagram", "followers": 5e3,
+                             "spend_scale_usd": 200.0, "contracts_to_date": 0,
+                             "clicks_per_post": [*clicks, 40.0]})
+    s = CurveSettings(n_bootstrap=0, tau_b=0.05, familiarity_prior_sd=0.01,
+                      level_covariates=("followers", "spend_scale_usd", "clicks_per_post"))
+    m = PooledHillCurves(s).fit(pd.DataFrame(rows), creators)
+    beta = m.theta_[m._L.slices["beta"]]
+    assert beta[2] == pytest.approx(0.8, abs=0.08)
+    new = m.curves_.set_index("creator_id").loc["NEW"]
+    assert new["curve_basis"] == "prior"
+    assert new["vmax_conversions"] == pytest.approx(40.0 * 2 ** 0.8, rel=0.1)

@@ -83,7 +83,7 @@ def test_bounds_by_hand(budget_params):
 
 def test_fit_and_allocate(brand, budget_params):
     bc = _contracts(brand, budget_params)
-    curves, points, model = nodes.fit_response_curves(bc, brand["creators"], budget_params)
+    curves, points, model = nodes.fit_response_curves(bc, brand["creators"], brand["kpi_creator"], budget_params)
     assert set(curves["creator_id"]) == set(bc["creator_id"])
     assert points.columns.tolist() == nodes.POINT_COLUMNS
     assert (points["expected_revenue_low"] <= points["expected_revenue_high"] + 1e-9).all()
@@ -105,11 +105,12 @@ def test_fit_and_allocate(brand, budget_params):
     assert (alloc["expected_revenue_low"] <= alloc["expected_revenue_recommended"] + 1e-9).all()
     assert (alloc["expected_revenue_recommended"] <= alloc["expected_revenue_high"] + 1e-9).all()
     assert metrics["expected_revenue_recommended"]["value"] == pytest.approx(summary["expected_revenue_recommended"])
+    assert summary["model_used"] == "time_decay"   # the brand's credit (conftest), carried through
 
 
 def test_scenario_total_and_too_small_total(brand, budget_params):
     bc = _contracts(brand, budget_params)
-    _, _, model = nodes.fit_response_curves(bc, brand["creators"], budget_params)
+    _, _, model = nodes.fit_response_curves(bc, brand["creators"], brand["kpi_creator"], budget_params)
     base, _, _ = nodes.allocate_budget(model, bc, budget_params)
     budget_params["total"] = float(base["current_budget"].sum() * 1.3)
     more, _, _ = nodes.allocate_budget(model, bc, budget_params)
@@ -138,7 +139,7 @@ def test_creator_without_settled_history_gets_the_prior(brand, budget_params):
                        "deliverables_committed": [2], "deliverables_delivered": [1]})
     b["contracts"] = pd.concat([b["contracts"], ct.astype(b["contracts"].dtypes.to_dict())], ignore_index=True)
     bc = _contracts(b, budget_params)
-    curves, _, model = nodes.fit_response_curves(bc, b["creators"], budget_params)
+    curves, _, model = nodes.fit_response_curves(bc, b["creators"], b["kpi_creator"], budget_params)
     row = curves.set_index("creator_id").loc["CRNEW"]
     assert row["curve_basis"] == "prior" and row["n_contracts_fitted"] == 0
     assert np.isnan(row["observed_roas"])
@@ -170,3 +171,27 @@ def test_bootstrap_interval_is_recentred_on_the_estimate():
     assert (low[0], high[0]) == pytest.approx((8.0, 12.0))
     low, high = nodes.bootstrap_interval(np.array([10.0]), draws, (0.0, 1.0), additive=True)
     assert (low[0], high[0]) == pytest.approx((9.0, 11.0))
+
+
+def test_creator_exposure_is_per_post_and_names_missing_columns():
+    # A: 4 posts, reach 2,000, impressions 2,600, 40 clicks, 100 authentic engagements
+    #    → per post 500, 650, 10, 25.  B: no post → nulls (the fit then uses the median).
+    kpi = pd.DataFrame({"creator_id": pd.array(["A", "B"], dtype="str"), "n_posts": [4, 0],
+                        "reach": [2000.0, 0.0], "impressions": [2600, 0], "link_clicks": [40, 0],
+                        "engagements_authentic": [100.0, 0.0]})
+    e = nodes.creator_exposure(kpi).set_index("creator_id")
+    assert e.loc["A"].tolist() == pytest.approx([500.0, 650.0, 10.0, 25.0])
+    assert e.loc["B"].isna().all()
+    with pytest.raises(ValueError, match=r"kpi_creator.*link_clicks.*level_covariates"):
+        nodes.creator_exposure(kpi.drop(columns=["link_clicks"]))
+
+
+def test_curve_inputs_carry_exposure(brand, budget_params):
+    bc = _contracts(brand, budget_params)
+    _, cr = nodes.curve_inputs(bc, brand["creators"], brand["kpi_creator"])
+    cr = cr.set_index("creator_id")
+    # conftest: micro creators reach 6,000 a post, clicks 1 % of it → 60 clicks a post
+    micro = brand["creators"].loc[brand["creators"]["tier"] == "micro", "creator_id"]
+    micro = [c for c in micro if c in cr.index]
+    assert cr.loc[micro, "reach_per_post"].tolist() == pytest.approx([6000.0] * len(micro))
+    assert cr.loc[micro, "clicks_per_post"].tolist() == pytest.approx([60.0] * len(micro))

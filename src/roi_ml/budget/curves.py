@@ -19,8 +19,12 @@ k_i = contracts the creator had before (familiarity growth per contract: φ shar
 creator's own e^γ_c), w_i = 1 for awareness campaigns (multiplier ω, shared), n the shared Hill
 slope. Priors (partial pooling):
 
-    a_c ~ N(α0 + α_tier + α_platform + α_tier×platform + β_f·log(followers/median)
-            + β_u·log(u_c/median), τ_a²)          τ_a estimated (empirical Bayes, Laplace EM)
+    a_c ~ N(α0 + α_tier + α_platform + α_tier×platform + Σ_j β_j·z_cj, τ_a²)
+                                                   τ_a estimated (empirical Bayes, Laplace EM)
+    z_cj = log(x_cj) − median_c log(x_cj)          the level covariates (CurveSettings.level_covariates:
+                                                   by default displayed followers and the fee per
+                                                   deliverable; the pipeline can add observable
+                                                   exposure: reach, impressions, link clicks per post)
     b_c ~ N(b0, τ_b²)                              τ_b from conf
     γ_c ~ N(0, τ_g²)                               τ_g estimated (empirical Bayes)
 
@@ -48,7 +52,7 @@ log = logging.getLogger(__name__)
 
 OBSERVATION_COLUMNS = ["creator_id", "spend_usd", "conversions", "revenue", "prior_contracts",
                        "is_awareness"]
-CREATOR_COLUMNS = ["creator_id", "tier", "platform", "followers", "spend_scale_usd",
+CREATOR_COLUMNS = ["creator_id", "tier", "platform", "spend_scale_usd",
                    "contracts_to_date"]
 
 
@@ -85,7 +89,8 @@ class CurveSettings:
     tau_g_min: float = 0.01        # floor of that estimated sd
     group_sd: float = 1.0          # ridge sd of the tier and platform effects
     cell_sd: float = 0.3           # ridge sd of the tier × platform interaction
-    covariate_sd: float = 1.0      # ridge sd of the followers and price-scale slopes
+    covariate_sd: float = 1.0          # ridge sd of the level covariates' slopes
+    level_covariates: tuple[str, ...] = ("followers", "spend_scale_usd")  # creators columns, log scale
     b0_prior_mean: float = 0.7     # prior mean of log(ec50 / price scale): ec50 ≈ 2 deliverables
     b0_prior_sd: float = 1.0
     slope_prior_sd: float = 0.4    # prior sd of log n around 0 (n = 1)
@@ -111,8 +116,7 @@ class _Design:
     tier: np.ndarray                 # tier index per creator
     plat: np.ndarray                 # platform index per creator
     cell: np.ndarray                 # tier × platform index per creator
-    z_f: np.ndarray                  # log followers, centred
-    z_u: np.ndarray                  # log price scale, centred
+    Z: np.ndarray                    # level covariates (n_creators × p), log scale, centred
     n_tier: int
     n_plat: int
     n_cell: int
@@ -128,7 +132,7 @@ class _Layout:
 
     def __init__(self, d: _Design) -> None:
         sizes = [("a", d.n_creators), ("b", d.n_creators), ("g", d.n_creators), ("alpha0", 1), ("tier", d.n_tier),
-                 ("plat", d.n_plat), ("cell", d.n_cell), ("beta_f", 1), ("beta_u", 1),
+                 ("plat", d.n_plat), ("cell", d.n_cell), ("beta", d.Z.shape[1]),
                  ("b0", 1), ("eta", 1), ("log_phi", 1), ("log_omega", 1)]
         self.slices = {}
         start = 0
@@ -143,8 +147,7 @@ class _Layout:
 
 def _prior_mean_a(theta: np.ndarray, L: _Layout, d: _Design) -> np.ndarray:
     return (L.get(theta, "alpha0")[0] + L.get(theta, "tier")[d.tier] + L.get(theta, "plat")[d.plat]
-            + L.get(theta, "cell")[d.cell] + L.get(theta, "beta_f")[0] * d.z_f
-            + L.get(theta, "beta_u")[0] * d.z_u)
+            + L.get(theta, "cell")[d.cell] + d.Z @ L.get(theta, "beta"))
 
 
 def _log_mu(theta: np.ndarray, L: _Layout, d: _Design) -> tuple[np.ndarray, np.ndarray]:
@@ -193,8 +196,7 @@ def _loss_grad(theta: np.ndarray, L: _Layout, d: _Design, y: np.ndarray, dispers
     grad[L.slices["tier"]] -= np.bincount(d.tier, weights=dev, minlength=d.n_tier)
     grad[L.slices["plat"]] -= np.bincount(d.plat, weights=dev, minlength=d.n_plat)
     grad[L.slices["cell"]] -= np.bincount(d.cell, weights=dev, minlength=d.n_cell)
-    grad[L.slices["beta_f"]] -= np.sum(dev * d.z_f)
-    grad[L.slices["beta_u"]] -= np.sum(dev * d.z_u)
+    grad[L.slices["beta"]] -= d.Z.T @ dev
 
     # prior of b around b0
     b0 = L.get(theta, "b0")[0]
@@ -205,8 +207,7 @@ def _loss_grad(theta: np.ndarray, L: _Layout, d: _Design, y: np.ndarray, dispers
 
     # ridge penalties on the hyper-parameters: (block, centre, sd)
     for name, centre, sd in (("tier", 0.0, s.group_sd), ("plat", 0.0, s.group_sd),
-                             ("cell", 0.0, s.cell_sd), ("beta_f", 0.0, s.covariate_sd),
-                             ("beta_u", 0.0, s.covariate_sd),
+                             ("cell", 0.0, s.cell_sd), ("beta", 0.0, s.covariate_sd),
                              ("b0", s.b0_prior_mean, s.b0_prior_sd),
                              ("eta", 0.0, s.slope_prior_sd),
                              ("log_phi", 0.0, s.familiarity_prior_sd),
@@ -251,6 +252,21 @@ class PooledHillCurves:
         if missing:
             raise ValueError(f"{what} lacks column(s) {missing}; expected {columns}")
 
+    @staticmethod
+    def _log_covariate(creators: pd.DataFrame, col: str) -> np.ndarray:
+        """log of a positive creator covariate, centred on its median; missing or non-positive
+        values get the median (0 after centring: no information, the prior leans on the rest)."""
+        if col not in creators.columns:
+            raise ValueError(f"creators lacks the level covariate column '{col}' "
+                             f"(conf budget.curves.level_covariates)")
+        x = pd.to_numeric(creators[col], errors="coerce").astype("float64").to_numpy()
+        ok = np.isfinite(x) & (x > 0)
+        if not ok.any():
+            return np.zeros(len(x))
+        lx = np.log(np.where(ok, x, 1.0))
+        lx = lx - np.median(lx[ok])
+        return np.where(ok, lx, 0.0)
+
     def _design(self, obs: pd.DataFrame, creators: pd.DataFrame) -> _Design:
         ids = creators["creator_id"].astype("str").to_numpy()
         pos = pd.Series(np.arange(len(ids)), index=ids)
@@ -265,18 +281,16 @@ class PooledHillCurves:
         tier = pd.Categorical(creators["tier"].astype("str"))
         plat = pd.Categorical(creators["platform"].astype("str"))
         cell = pd.Categorical(creators["tier"].astype("str") + "×" + creators["platform"].astype("str"))
-        fol = np.log(np.maximum(creators["followers"].astype("float64").fillna(
-            creators["followers"].astype("float64").median()).to_numpy(), 1.0))
-        if not np.isfinite(fol).all():
-            fol = np.zeros(len(ids))
-        lu = np.log(scale)
+        covs = list(self.settings.level_covariates)
+        Z = (np.column_stack([self._log_covariate(creators, col) for col in covs]) if covs
+             else np.zeros((len(ids), 0)))
         d = _Design(
             creator_ids=ids, obs_creator=c,
             log_x=np.log(obs["spend_usd"].to_numpy(dtype=float) / scale[c]),
             prior_k=obs["prior_contracts"].to_numpy(dtype=float),
             aware=obs["is_awareness"].astype(bool).to_numpy().astype(float),
             tier=tier.codes.astype(int), plat=plat.codes.astype(int), cell=cell.codes.astype(int),
-            z_f=fol - np.median(fol), z_u=lu - np.median(lu),
+            Z=Z,
             n_tier=len(tier.categories), n_plat=len(plat.categories), n_cell=len(cell.categories))
         d.has_data = np.bincount(c, minlength=len(ids)) > 0
         self._categories = (list(tier.categories), list(plat.categories))

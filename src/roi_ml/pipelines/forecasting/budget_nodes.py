@@ -131,9 +131,36 @@ def build_budget_contracts(contracts: pd.DataFrame, campaigns: pd.DataFrame, pos
 
 
 # ------------------------------------------------------------------------------ curves
-def curve_inputs(budget_contracts: pd.DataFrame, creators: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+EXPOSURE_COLUMNS = {"reach_per_post": "reach", "impressions_per_post": "impressions",
+                    "clicks_per_post": "link_clicks", "engagements_per_post": "engagements_authentic"}
+"""Observable scale per creator (kpi_creator column / n_posts), usable as level covariates."""
+
+
+def creator_exposure(kpi_creator: pd.DataFrame | None) -> pd.DataFrame:
+    """Per-post reach, impressions, link clicks and authentic engagements of each creator
+    (kpi_creator totals / n_posts): what a planner sees of a creator's audience before spending.
+    Creators without posts get nulls (the fit then uses the median: no information)."""
+    cols = list(EXPOSURE_COLUMNS)
+    if kpi_creator is None or kpi_creator.empty:
+        return pd.DataFrame(columns=["creator_id", *cols]).astype({"creator_id": "str"})
+    need = ["creator_id", "n_posts", *EXPOSURE_COLUMNS.values()]
+    missing = [c for c in need if c not in kpi_creator.columns]
+    if missing:
+        raise ValueError(f"kpi_creator (data/07_model_output/kpi_creator.parquet) lacks {missing}; "
+                         f"drop the exposure names from `budget.curves.level_covariates` to fit without it")
+    k = kpi_creator
+    n = pd.to_numeric(k["n_posts"], errors="coerce").astype("float64")
+    out = pd.DataFrame({"creator_id": k["creator_id"].astype("str")})
+    for name, col in EXPOSURE_COLUMNS.items():
+        out[name] = (pd.to_numeric(k[col], errors="coerce").astype("float64") / n.where(n > 0)).to_numpy()
+    return out.drop_duplicates("creator_id")
+
+
+def curve_inputs(budget_contracts: pd.DataFrame, creators: pd.DataFrame,
+                 kpi_creator: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(observations, creators) frames for PooledHillCurves: settled contracts, and every
-    creator with at least one contract (price scale = median fee per deliverable)."""
+    creator with at least one contract (price scale = median fee per deliverable; exposure per
+    post from kpi_creator, see creator_exposure)."""
     bc = budget_contracts
     per_creator = bc.groupby("creator_id").agg(
         spend_scale_usd=("fee_per_deliverable_usd", "median"),
@@ -151,6 +178,8 @@ def curve_inputs(budget_contracts: pd.DataFrame, creators: pd.DataFrame) -> tupl
                     "price scale %.2f USD for them.", int((~scale_ok).sum()), fallback)
         cr.loc[~scale_ok, "spend_scale_usd"] = fallback
     cr = cr.reset_index().rename(columns={"index": "creator_id"})
+    cr["creator_id"] = cr["creator_id"].astype("str")
+    cr = cr.merge(creator_exposure(kpi_creator), on="creator_id", how="left")
     s = bc[bc["is_settled"]]
     obs = pd.DataFrame({
         "creator_id": s["creator_id"].to_numpy(),
@@ -165,19 +194,21 @@ def curve_inputs(budget_contracts: pd.DataFrame, creators: pd.DataFrame) -> tupl
 
 def curve_settings(params: dict) -> CurveSettings:
     cfg = dict(params.get("curves", {}))
+    if "level_covariates" in cfg:
+        cfg["level_covariates"] = tuple(cfg["level_covariates"] or ())
     cfg["next_is_awareness"] = params.get("next_period_objective", "conversion") == "awareness"
     return CurveSettings(**cfg)
 
 
 def fit_response_curves(budget_contracts: pd.DataFrame, creators: pd.DataFrame,
-                        params: dict) -> tuple[pd.DataFrame, pd.DataFrame, PooledHillCurves]:
+                        kpi_creator: pd.DataFrame, params: dict) -> tuple[pd.DataFrame, pd.DataFrame, PooledHillCurves]:
     """Pooled Hill curves per creator → (response_curves, response_curve_points, model).
 
     response_curves: one row per creator with a contract; the curve of its next contract
     (docs/metrics.md). response_curve_points: the curve on a spend grid with its bootstrap
     interval for revenue.
     """
-    obs, cr = curve_inputs(budget_contracts, creators)
+    obs, cr = curve_inputs(budget_contracts, creators, kpi_creator)
     model = PooledHillCurves(curve_settings(params)).fit(obs, cr)
     curves = model.curves_.merge(cr[["creator_id", "tier", "platform", "spend_scale_usd",
                                      "contracts_to_date"]], on="creator_id")
@@ -366,7 +397,7 @@ def allocate_budget(model: PooledHillCurves, budget_contracts: pd.DataFrame,
         "objective": objective, "total_budget_usd": total + unallocated,
         "unallocated_usd": unallocated,
         "current_total_usd": float(current.sum()), "recommended_total_usd": float(s.sum()),
-        "n_creators": int(len(out)), "model_used": str(c["model_used"].iloc[0]) if "model_used" in c else "",
+        "n_creators": int(len(out)), "model_used": str(budget_contracts["model_used"].iloc[0]) if len(budget_contracts) else "",
         "expected_revenue_current": exp_cur, "expected_revenue_recommended": exp_rec,
         "expected_revenue_low": float(total_low), "expected_revenue_high": float(total_high),
         "expected_gain": exp_rec - exp_cur, "expected_gain_low": float(gain_low),

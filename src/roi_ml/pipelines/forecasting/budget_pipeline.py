@@ -14,7 +14,7 @@ def create_budget_pipeline(**kwargs) -> Pipeline:
         Node(nodes.build_budget_contracts,
              ["contracts", "campaigns", "posts", "post_attribution", P],
              "budget_contracts", name="build_budget_contracts"),
-        Node(nodes.fit_response_curves, ["budget_contracts", "creators", P],
+        Node(nodes.fit_response_curves, ["budget_contracts", "creators", "kpi_creator", P],
              ["response_curves", "response_curve_points", "response_curve_model"],
              name="fit_response_curves"),
         Node(nodes.allocate_budget, ["response_curve_model", "budget_contracts", P],
