@@ -46,6 +46,7 @@ def _history(roas_a3=2.0):
                    "likes": 40.0, "comments": 4.0, "comments_positive": 3.0,
                    "comments_labelled": 4.0, "n_posts": 2.0}.items():
         h[col] = v
+    h["video_posts"] = [2.0, 0.0, 1.0, 0.0]          # posts in a video format, of 2 each
     return h
 
 
@@ -207,3 +208,14 @@ def test_backtest_metrics_hand_computed():
     assert m["last_mae_log_roas"] == pytest.approx(0.25) and m["all_mae_log_roas"] == pytest.approx(0.25)
     assert m["last_n"] == 4 and m["all_n"] == 5
     assert math.isnan(predictive.spearman([1.0, 2.0], [2.0, 1.0]))   # fewer than 3 pairs
+
+
+def test_video_share_is_the_past_format_mix():
+    f = predictive.build_feature_table(_history(), _profile(), CFG).set_index(["creator_id", "campaign_id"])
+    # A/K3: history K1 (2 of 2 posts video) and K2 (0 of 2) -> 2 / 4 = 0.5; K3's own is unseen
+    assert f.loc[("A", "K3"), "video_share"] == pytest.approx(0.5)
+    assert math.isnan(f.loc[("A", "K1"), "video_share"])               # no history yet
+    # formats unknown (no video_posts column): null, not a 0 % video share
+    g = predictive.build_feature_table(_history().drop(columns="video_posts"), _profile(), CFG)
+    g = g.set_index(["creator_id", "campaign_id"])
+    assert math.isnan(g.loc[("A", "K3"), "video_share"])
