@@ -152,3 +152,27 @@ def test_structural_problems_stop_with_one_clear_message():
     with pytest.raises(CreatorScoringInputError, match="C9"):
         roi.campaign_roi(unknown, CAMPAIGNS, _credit([]), pd.DataFrame(columns=["creator_id", "campaign_id",
                                                                               "engagements"]), "m", AS_OF, 0.9)
+
+
+def test_campaign_roi_sums_the_data_driven_post_bounds():
+    # data_driven post credit carries per-post conversion bounds; a campaign's bounds are their
+    # sums, unless a post has none (then the campaign falls back to Poisson on its count)
+    contracts = _contracts([("A", "C1", 100.0, 20.0, 30.0), ("Z", "C2", 80.0, 10.0, 10.0)])
+    credit = pd.DataFrame({
+        "creator_id": ["A", "A", "Z", "Z"], "campaign_id": ["C1", "C1", "C2", "C2"],
+        "attributed_conversions": [1.0, 2.0, 1.0, 1.0],
+        "attributed_revenue": [100.0, 200.0, 50.0, 50.0],
+        "conversions_ci_low": [0.5, 1.5, 0.5, None], "conversions_ci_high": [2.0, 4.0, 1.5, 1.5]})
+    eng = pd.DataFrame({"creator_id": ["A"], "campaign_id": ["C1"], "engagements": [10.0]})
+    t = roi.campaign_roi(contracts, CAMPAIGNS, credit, eng, "data_driven", AS_OF, 0.9) \
+        .set_index(["creator_id", "campaign_id"])
+    a = t.loc[("A", "C1")]
+    # bounds 0.5 + 1.5 = 2 and 2 + 4 = 6 conversions at $300 / 3 = $100 each -> (200, 600)
+    assert (a["attributed_revenue_low"], a["attributed_revenue_high"]) == (200.0, 600.0)
+    # ROI over investment 150: 200/150 - 1 = 0.3333, 600/150 - 1 = 3
+    assert a["roi_low"] == pytest.approx(1 / 3) and a["roi_high"] == pytest.approx(3.0)
+    z = t.loc[("Z", "C2")]
+    # one post without bounds: Garwood 90 % on 2 conversions (0.3554, 6.2958) × $50
+    assert z["attributed_revenue_low"] == pytest.approx(0.35536 * 50, abs=0.01)
+    assert z["attributed_revenue_high"] == pytest.approx(6.29579 * 50, abs=0.01)
+    assert (t["model_used"] == "data_driven").all()

@@ -46,6 +46,7 @@ def _history(roas_a3=2.0):
                    "likes": 40.0, "comments": 4.0, "comments_positive": 3.0,
                    "comments_labelled": 4.0, "n_posts": 2.0}.items():
         h[col] = v
+    h["video_posts"] = [2.0, 0.0, 1.0, 0.0]          # posts in a video format, of 2 each
     return h
 
 
@@ -146,3 +147,75 @@ def test_drivers_in_words():
 def test_config_rejects_unknown_keys():
     with pytest.raises(ValueError, match="creator_scoring.model: unknown key"):
         predictive.RoiModelConfig.from_params({"n_trees": 5})
+
+
+def test_past_rates_and_contract_terms_hand_computed():
+    f = predictive.build_feature_table(_history(), _profile(), CFG).set_index(["creator_id", "campaign_id"])
+    k3 = f.loc[("A", "K3")]
+    # A's history at K3 = K1 + K2: revenue 300 + 100 = 400 over 2 + 2 delivered deliverables
+    assert k3["log_revenue_per_deliverable"] == pytest.approx(math.log(101.0))   # ln(1 + 400/4)
+    # per campaign reach 1000, authentic engagements 50, clicks 10 -> over 2000 reach
+    assert k3["authentic_engagement_rate"] == pytest.approx(0.05)                # 100 / 2000
+    assert k3["click_rate"] == pytest.approx(0.01)                               # 20 / 2000
+    assert k3["reach_per_follower"] == pytest.approx(0.1)                        # 2000 / (4 posts × 5000)
+    assert k3["like_comment_ratio"] == pytest.approx(10.0)                       # 80 / 8
+    assert k3["positive_comment_share"] == pytest.approx(0.75)                   # 6 / 8
+    assert k3["delivery_rate"] == pytest.approx(1.0)                             # 4 / 4
+    # K3's own terms: product 50 of investment 200; fee 100 over 2 deliverables
+    assert k3["product_cost_share"] == pytest.approx(0.25)
+    assert k3["log_fee_per_deliverable"] == pytest.approx(math.log(51.0))        # ln(1 + 50)
+    assert k3["log_followers_per_dollar"] == pytest.approx(math.log(5000.0) - math.log(201.0))
+
+
+def test_tier_average_ignores_gifted_rows():
+    known = pd.DataFrame({"tier": ["nano", "nano", "nano", "micro"],
+                          "investment_usd": [100.0, 300.0, 0.0, 200.0],
+                          "roas": [3.0, 1.0, np.nan, 0.5]})
+    by_tier, overall = predictive.tier_average_roi(known)
+    # nano: (300 + 300) / (100 + 300) - 1 = 0.5 (the gifted row has no ROAS and no weight)
+    assert by_tier["nano"] == pytest.approx(0.5) and by_tier["micro"] == pytest.approx(-0.5)
+    # all: (300 + 300 + 100) / 600 - 1 = 0.1667
+    assert overall == pytest.approx(700.0 / 600.0 - 1.0)
+
+
+def test_training_rows_fall_back_with_a_warning_and_stop_without_outcomes(caplog):
+    table = predictive.build_feature_table(_history(), _profile(), CFG)
+    # by Feb 20 only A/K1 and B/K1 (known Feb 14) are known: 2 < min_train_rows 3 -> every
+    # row with a target (4), with a warning
+    rows = predictive.training_rows(table, pd.Timestamp("2025-02-20"), 3)
+    assert len(rows) == 4 and "only 2 outcome(s) known" in caplog.text
+    assert len(predictive.training_rows(table, pd.Timestamp("2025-06-30"), 3)) == 4
+    with pytest.raises(predictive.CreatorScoringInputError, match="no creator × campaign has an ROI"):
+        predictive.training_rows(table.assign(target=np.nan), pd.Timestamp("2025-06-30"), 3)
+
+
+def test_backtest_metrics_hand_computed():
+    bt = pd.DataFrame({"is_last": [True, True, True, True, False],
+                       "roi": [0.1, 0.5, -0.2, 1.0, 0.0],
+                       "predicted_roi": [0.0, 0.2, 0.1, 0.9, 0.0],
+                       "naive_roi": [1.0, 2.0, 3.0, 4.0, 0.0],
+                       "tier_avg_roi": [0.3, 0.3, 0.3, 0.3, 0.3],
+                       "predicted_by": ["xgboost"] * 4 + ["tier_average"],
+                       "target": [1.0, 2.0, 1.0, 1.0, 0.0],
+                       "predicted_log_roas": [0.5, 2.5, 1.0, 1.0, 9.0]})
+    m = predictive.backtest_metrics(bt)
+    # ranks roi (2, 3, 1, 4), model (1, 3, 2, 4): Σd² = 2 -> 1 - 6·2 / (4·15) = 0.8
+    assert m["last_spearman_predicted"] == pytest.approx(0.8)
+    # naive ranks (1, 2, 3, 4): d = (-1, -1, 2, 0), Σd² = 6 -> 1 - 36/60 = 0.4
+    assert m["last_spearman_naive"] == pytest.approx(0.4)
+    assert math.isnan(m["last_spearman_tier_avg"])          # a constant has no ranking
+    # MAE on the model rows only: |0.5| + |−0.5| + 0 + 0 = 1 over 4 = 0.25
+    assert m["last_mae_log_roas"] == pytest.approx(0.25) and m["all_mae_log_roas"] == pytest.approx(0.25)
+    assert m["last_n"] == 4 and m["all_n"] == 5
+    assert math.isnan(predictive.spearman([1.0, 2.0], [2.0, 1.0]))   # fewer than 3 pairs
+
+
+def test_video_share_is_the_past_format_mix():
+    f = predictive.build_feature_table(_history(), _profile(), CFG).set_index(["creator_id", "campaign_id"])
+    # A/K3: history K1 (2 of 2 posts video) and K2 (0 of 2) -> 2 / 4 = 0.5; K3's own is unseen
+    assert f.loc[("A", "K3"), "video_share"] == pytest.approx(0.5)
+    assert math.isnan(f.loc[("A", "K1"), "video_share"])               # no history yet
+    # formats unknown (no video_posts column): null, not a 0 % video share
+    g = predictive.build_feature_table(_history().drop(columns="video_posts"), _profile(), CFG)
+    g = g.set_index(["creator_id", "campaign_id"])
+    assert math.isnan(g.loc[("A", "K3"), "video_share"])

@@ -12,7 +12,7 @@ that campaign started (`cutoff` = campaign start):
   the cutoff (their attributed revenue has mostly arrived) — ROAS (last, mean, pooled),
   conversions per 1,000 followers, revenue per deliverable, authentic engagement rate, click
   rate, reach per follower, like:comment ratio, positive comment share, content quality,
-  delivery rate, days since the last one ended.
+  delivery rate, days since the last one ended, video share of its posts (format mix).
 
 Target: y = ln(attributed ROAS + target_offset); predicted ROI = exp(ŷ) − target_offset − 1.
 
@@ -48,7 +48,7 @@ HISTORY_FEATURES = ["n_finished", "last_log_roas", "mean_log_roas", "pooled_log_
                     "conversions_per_1k_followers", "log_revenue_per_deliverable",
                     "authentic_engagement_rate", "click_rate", "reach_per_follower",
                     "like_comment_ratio", "positive_comment_share", "content_quality",
-                    "delivery_rate", "days_since_last_end"]
+                    "delivery_rate", "days_since_last_end", "video_share"]
 # Past rates compared with the creator's peers (same tier × primary platform), as
 # ln(creator's rate / peers' median rate) over campaigns finished by the cutoff.
 RELATIVE_RATES = ["click_rate", "authentic_engagement_rate", "reach_per_follower",
@@ -83,6 +83,7 @@ FEATURE_WORDS = {
     "content_quality": ("content quality", lambda v: f"{v:.1f}/5"),
     "delivery_rate": ("delivery rate", lambda v: f"{v:.0%}"),
     "days_since_last_end": ("days since the last campaign", lambda v: f"{v:.0f}"),
+    "video_share": ("past video share of posts", lambda v: f"{v:.0%}"),
     **{f"rel_{r}": (f"{r.replace('_', ' ')} against peers", lambda v: f"×{math.exp(v):.2f}")
        for r in ("click_rate", "authentic_engagement_rate", "reach_per_follower",
                  "like_comment_ratio", "conversions_per_1k_followers", "positive_comment_share")},
@@ -99,6 +100,7 @@ class RoiModelConfig:
     interval_level: float = 0.8
     top_drivers: int = 3
     next_objective: str = "conversion"
+    video_formats: list = field(default_factory=lambda: ["short", "video", "long_form"])
     xgboost: dict = field(default_factory=lambda: {
         "n_estimators": 300, "max_depth": 3, "learning_rate": 0.05, "subsample": 0.8,
         "colsample_bytree": 0.8, "min_child_weight": 5.0, "reg_lambda": 1.0, "random_state": 0})
@@ -204,7 +206,10 @@ def history_features(targets: pd.DataFrame, history: pd.DataFrame,
     cols = ["creator_id", "campaign_end", "known_at", "roas", "investment_usd",
             "attributed_revenue", "attributed_conversions", "deliverables_committed",
             "deliverables_delivered", "content_quality_rating", "reach", "engagements_authentic",
-            "link_clicks", "likes", "comments", "comments_positive", "comments_labelled", "n_posts"]
+            "link_clicks", "likes", "comments", "comments_positive", "comments_labelled", "n_posts",
+            "video_posts"]
+    if "video_posts" not in history:            # no post formats known: video_share is null
+        history = history.assign(video_posts=np.nan)
     p = targets.merge(history[cols], on="creator_id", how="inner")
     p = p[p["known_at"] <= p["cutoff"]].copy()
     keys = ["creator_id", "campaign_id"]
@@ -226,7 +231,9 @@ def history_features(targets: pd.DataFrame, history: pd.DataFrame,
               eng=("engagements_authentic", "sum"), clicks=("link_clicks", "sum"),
               likes=("likes", "sum"), comments=("comments", "sum"),
               positive=("comments_positive", "sum"), labelled=("comments_labelled", "sum"),
-              posts=("n_posts", "sum"), followers=("followers", "first"),
+              posts=("n_posts", "sum"), video=("video_posts", "sum"),
+              video_known=("video_posts", "count"),
+              followers=("followers", "first"),
               cutoff=("cutoff", "first")).reset_index()
     s["pooled_log_roas"] = to_target(ratio(s["rev"], s["inv"]), cfg.target_offset)
     s["conversions_per_1k_followers"] = ratio(s["conv"], s["followers"] / 1000.0 * s["n_finished"])
@@ -238,6 +245,7 @@ def history_features(targets: pd.DataFrame, history: pd.DataFrame,
     s["positive_comment_share"] = ratio(s["positive"], s["labelled"])
     s["content_quality"] = s["quality"].astype("float64")
     s["delivery_rate"] = ratio(s["deliv"], s["committed"])
+    s["video_share"] = ratio(s["video"].where(s["video_known"] > 0), s["posts"])
     s["days_since_last_end"] = (s["cutoff"] - s["last_end"]).dt.days.astype("float64")
     s["n_finished"] = s["n_finished"].astype("float64")
     s["naive_roi"] = s["naive_roas"] - 1.0

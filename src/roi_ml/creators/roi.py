@@ -80,7 +80,8 @@ def revenue_interval(conversions, revenue, level: float, fallback_revenue_per_co
     """Interval of attributed revenue: conversion bounds × revenue per conversion.
 
     Conversion bounds are the attribution model's own (`conv_low`/`conv_high`, e.g. the
-    data-driven model's) where given, else the Poisson interval of the attributed count.
+    data-driven model's) where both are given, else the Poisson interval of the attributed
+    count (both ends from the same source).
     Revenue per conversion is the row's own; with no conversion, the fallback (the average
     over all rows), so a zero-credit creator still gets an honest upper bound."""
     conv = np.asarray(conversions, dtype="float64")
@@ -89,8 +90,9 @@ def revenue_interval(conversions, revenue, level: float, fallback_revenue_per_co
     if conv_low is not None and conv_high is not None:
         cl = np.asarray(pd.to_numeric(pd.Series(conv_low), errors="coerce"), dtype="float64")
         ch = np.asarray(pd.to_numeric(pd.Series(conv_high), errors="coerce"), dtype="float64")
-        p_low = np.where(np.isfinite(cl), cl, p_low)
-        p_high = np.where(np.isfinite(ch), ch, p_high)
+        both = np.isfinite(cl) & np.isfinite(ch)   # one source per row: never half model, half Poisson
+        p_low = np.where(both, cl, p_low)
+        p_high = np.where(both, ch, p_high)
     rpc = np.where(conv > 0, ratio(rev, conv), fallback_revenue_per_conversion)
     rpc = np.where(np.isfinite(rpc), rpc, fallback_revenue_per_conversion)
     low = np.minimum(p_low * rpc, rev)

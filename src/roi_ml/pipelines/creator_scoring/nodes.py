@@ -63,9 +63,11 @@ def compute_campaign_roi(contracts: pd.DataFrame, campaigns: pd.DataFrame,
 
 
 def campaign_history(creator_campaign_roi: pd.DataFrame, contracts: pd.DataFrame,
-                     campaigns: pd.DataFrame, kpi_creator_campaign: pd.DataFrame) -> pd.DataFrame:
+                     campaigns: pd.DataFrame, kpi_creator_campaign: pd.DataFrame,
+                     kpi_post: pd.DataFrame, params: dict) -> pd.DataFrame:
     """One row per creator × campaign with its outcome, its contract terms, its campaign's
-    dates and objective and its posts' totals: the model's raw material."""
+    dates and objective and its posts' totals (with video_posts, its posts in one of
+    `model.video_formats`; null without a kpi_post `format` column): the model's raw material."""
     require_columns(contracts, ["deliverables_committed", "deliverables_delivered",
                                 "content_quality_rating"], "contracts",
                     "Map the contract export's columns in conf/base/parameters_ingestion.yml.")
@@ -95,6 +97,18 @@ def campaign_history(creator_campaign_roi: pd.DataFrame, contracts: pd.DataFrame
     for col in KPI_HISTORY_COLUMNS:
         h[col] = pd.to_numeric(h[col], errors="coerce").astype("float64") if col in h else np.nan
     h["campaign_start"] = roi.naive_dates(h["campaign_start"])
+    if "format" in kpi_post:
+        cfg = predictive.RoiModelConfig.from_params(params["model"])
+        kp = kpi_post.assign(creator_id=kpi_post["creator_id"].astype("str"),
+                             campaign_id=kpi_post["campaign_id"].astype("str"))
+        kp["video_posts"] = kp["format"].astype("str").isin(cfg.video_formats).astype("float64")
+        video = kp.groupby(["creator_id", "campaign_id"], as_index=False)["video_posts"].sum()
+        h = h.merge(video, on=["creator_id", "campaign_id"], how="left")
+        h["video_posts"] = h["video_posts"].fillna(0.0)
+    else:
+        log.warning("creator_scoring: kpi_post has no 'format' column; the past video share "
+                    "(format mix) is unknown for every creator")
+        h["video_posts"] = np.nan
     return h
 
 

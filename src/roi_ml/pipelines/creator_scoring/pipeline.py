@@ -19,7 +19,7 @@ def create_pipeline(**kwargs) -> Pipeline:
              ["contracts", "campaigns", "post_attribution", "kpi_creator_campaign", AS_OF, P],
              "creator_campaign_roi", name="compute_creator_campaign_roi"),
         Node(nodes.campaign_history,
-             ["creator_campaign_roi", "contracts", "campaigns", "kpi_creator_campaign"],
+             ["creator_campaign_roi", "contracts", "campaigns", "kpi_creator_campaign", "kpi_post", P],
              "creator_campaign_history", name="assemble_creator_campaign_history"),
         Node(nodes.build_roi_features, ["creator_campaign_history", "creators", "creator_platforms", P],
              "creator_roi_features", name="build_creator_roi_features"),

@@ -9,9 +9,10 @@ evaluation.json).
   history only, and on campaigns complete within the window only;
 - performance score: Spearman of performance_score against the creator's true ROI over its
   scored campaigns (Σ true_revenue / Σ total_cost − 1);
-- campaign ROI: Spearman of attributed and true ROI per creator × campaign, and how often the
-  true revenue lies in the attributed revenue interval (attribution misses view-through
-  conversions, so the interval of attributed revenue is not an interval of true revenue).
+- campaign ROI: Spearman of attributed and true ROI per creator × campaign, the ratio of
+  attributed to true revenue, and how often the true revenue lies in the attributed revenue
+  interval (the interval covers the noise of the attributed count, not the attribution
+  model's bias: click-only models miss view-through, data_driven may over-credit).
 """
 
 from __future__ import annotations
