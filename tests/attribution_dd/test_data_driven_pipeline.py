@@ -288,17 +288,16 @@ def test_view_through_on_an_untouched_post_rolls_up_to_the_creator_channel():
     assert creator.set_index("creator_id").loc["CRA", "attributed_conversions"] == pytest.approx(1.5)
 
 
-def test_conf_threshold_is_the_code_default():
-    """The sparse-data threshold in conf (set from docs/accuracy.md) and the node's fallback
-    value when the key is absent must agree."""
-    from pathlib import Path
-
-    import yaml
-
-    from roi_ml.pipelines.attribution import data_driven_nodes
-
-    conf = yaml.safe_load((Path(__file__).parents[2] / "conf" / "base" /
-                           "parameters_attribution.yml").read_text())
-    value = conf["attribution"]["data_driven"]["min_conversions_for_data_driven"]
-    src = Path(data_driven_nodes.__file__).read_text()
-    assert f'own.get("min_conversions_for_data_driven", {value})' in src
+def test_a_missing_sparse_data_threshold_stops_the_run_naming_the_conf_key():
+    """No silent code default: without the key in conf the run says where to set it."""
+    j, t = world(n_users=50)
+    params = dd_params()
+    del params["data_driven"]["min_conversions_for_data_driven"]
+    catalog = DataCatalog({name: MemoryDataset() for name in OUTPUTS})
+    catalog["journeys"] = j
+    catalog["journey_touches"] = t
+    for name, frame in roster().items():
+        catalog[name] = frame
+    catalog["params:attribution"] = params
+    with pytest.raises(ValueError, match="min_conversions_for_data_driven is missing.*parameters_attribution.yml"):
+        SequentialRunner().run(create_pipeline(), catalog)

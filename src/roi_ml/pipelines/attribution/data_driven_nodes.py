@@ -147,6 +147,10 @@ def credit_data_driven_model(data_driven_touches: pd.DataFrame, data_driven_jour
         log.info("attribution model data_driven is not in attribution.models: skipped")
         return (empty_entity_credit(), _click_table(empty_entity_credit(), attribution_entities),
                 empty_intervals(), ModelBundle(None, metadata={"skipped": True}), {})
+    if "min_conversions_for_data_driven" not in own:
+        raise ValueError("attribution.data_driven.min_conversions_for_data_driven is missing: set "
+                         "it in conf/base/parameters_attribution.yml (the sparse-data rule; "
+                         "docs/accuracy.md has the evidence for its default)")
     start = time.perf_counter()
     conv = attribution_journeys["converted"].to_numpy()
     n_conv = float(attribution_journeys["conversions"][conv].sum())
