@@ -46,11 +46,14 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
+from roi_ml.ingest.config import PLATFORMS, POST_FORMATS
+
 NONE_ENTITY = "(none)"
 CHANNELS = ("direct", "organic_search", "paid_search", "email", "paid_social", "referral", "creator",
             "other")
-PLATFORMS = ("instagram", "tiktok", "youtube", "x", "facebook")
-FORMATS = ("video", "short", "carousel", "story", "long_form", "post")
+# One-hot vocabularies: the canonical values ingestion's schemas admit (roi_ml.ingest.config),
+# so a value outside them is stopped at ingestion, never silently encoded as all zeros here.
+FORMATS = POST_FORMATS
 TIERS = ("nano", "micro", "mid", "macro", "mega")
 
 
