@@ -4,6 +4,7 @@ import json
 import logging
 
 import pandas as pd
+import numpy as np
 import pytest
 
 from roi_ml.ground_truth import GroundTruth, GroundTruthDataset
@@ -69,6 +70,21 @@ def test_assemble_flattens_numbers_for_mlflow():
     report, metrics = assemble_evaluation(ingestion={"a": 0.5, "n": 3, "nested": {"b": 1.0}, "nan": float("nan")})
     assert metrics == {"ingestion.a": {"value": 0.5, "step": 0}, "ingestion.n": {"value": 3.0, "step": 0},
                        "ingestion.nested.b": {"value": 1.0, "step": 0}}
+
+
+def test_assemble_writes_strict_json():
+    # NaN / inf have no JSON token: they become null in the report and stay out of the metrics;
+    # numpy scalars become plain numbers and tuples lists.
+    section = {"nan": float("nan"), "inf": np.inf, "np": np.float64(0.25), "i": np.int64(7),
+               "t": (1.0, float("-inf")), "deep": {"x": np.float32(np.nan)}, "s": "ok"}
+    report, metrics = assemble_evaluation(kpis=section)
+    assert report == {"kpis": {"nan": None, "inf": None, "np": 0.25, "i": 7, "t": [1.0, None],
+                               "deep": {"x": None}, "s": "ok"}}
+    assert type(report["kpis"]["i"]) is int and type(report["kpis"]["np"]) is float
+    text = json.dumps(report, allow_nan=False)  # raises on any NaN left behind
+    assert json.loads(text) == report
+    # lists are not flattened into metrics; only the finite scalars are logged
+    assert metrics == {"kpis.np": {"value": 0.25, "step": 0}, "kpis.i": {"value": 7.0, "step": 0}}
 
 
 def test_ground_truth_cannot_be_written(tmp_path):

@@ -10,6 +10,7 @@ import logging
 import math
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from roi_ml.ground_truth import GroundTruth
@@ -72,13 +73,30 @@ def _flatten(prefix: str, obj: Any, out: dict[str, float]) -> None:
             _flatten(f"{prefix}.{k}" if prefix else str(k), v, out)
     elif isinstance(obj, bool):
         out[prefix] = float(obj)
-    elif isinstance(obj, int | float) and not (isinstance(obj, float) and math.isnan(obj)):
+    elif isinstance(obj, int | float) and math.isfinite(obj):
         out[prefix] = float(obj)
 
 
+def json_safe(obj: Any) -> Any:
+    """Strict-JSON copy of a section: NaN and ±inf (a figure that has no value, e.g. a Spearman
+    of a constant ranking) become null, numpy scalars plain Python numbers, tuples lists.
+    `json.dump` would otherwise write the bare token NaN, which JSON parsers outside Python
+    reject."""
+    if isinstance(obj, dict):
+        return {str(k): json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [json_safe(v) for v in obj]
+    if isinstance(obj, np.generic):
+        obj = obj.item()
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj
+
+
 def assemble_evaluation(**sections: dict[str, Any]) -> tuple[dict[str, Any], dict[str, dict]]:
-    """All sections → (evaluation.json content, MLflow metrics {name: {value, step}})."""
-    report = dict(sorted(sections.items()))
+    """All sections → (evaluation.json content, MLflow metrics {name: {value, step}}).
+    Figures without a value (NaN, ±inf) are null in the JSON and left out of the metrics."""
+    report = json_safe(dict(sorted(sections.items())))
     flat: dict[str, float] = {}
     _flatten("", report, flat)
     metrics = {k: {"value": v, "step": 0} for k, v in flat.items()}
