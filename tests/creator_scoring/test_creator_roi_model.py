@@ -219,3 +219,15 @@ def test_video_share_is_the_past_format_mix():
     g = predictive.build_feature_table(_history().drop(columns="video_posts"), _profile(), CFG)
     g = g.set_index(["creator_id", "campaign_id"])
     assert math.isnan(g.loc[("A", "K3"), "video_share"])
+
+
+def test_conf_sets_every_model_setting():
+    # every field of RoiModelConfig is a conf key (no tunable left only in code), and the conf
+    # parses; the SHAP plot shows the conf's number of features
+    import yaml
+    from pathlib import Path
+    conf = yaml.safe_load((Path(__file__).parents[2] / "conf/base/parameters_creator_scoring.yml")
+                          .read_text())["creator_scoring"]["model"]
+    assert set(conf) == set(predictive.RoiModelConfig.__dataclass_fields__)
+    cfg = predictive.RoiModelConfig.from_params(conf)
+    assert cfg.shap_plot_features == conf["shap_plot_features"] == 15

@@ -99,6 +99,7 @@ class RoiModelConfig:
     min_train_rows: int = 40
     interval_level: float = 0.8
     top_drivers: int = 3
+    shap_plot_features: int = 15
     next_objective: str = "conversion"
     video_formats: list = field(default_factory=lambda: ["short", "video", "long_form"])
     xgboost: dict = field(default_factory=lambda: {

@@ -184,7 +184,7 @@ def train_roi_model(features: pd.DataFrame, history: pd.DataFrame, backtest: pd.
         out[col] = out[col].astype("str")
 
     fig = plt.figure(figsize=(9, 7))
-    shap.summary_plot(sv, X, show=False, max_display=15)
+    shap.summary_plot(sv, X, show=False, max_display=cfg.shap_plot_features)
     fig = plt.gcf()
     fig.suptitle("Next-campaign ROI model: SHAP values (ln ROAS scale)")
 
