@@ -145,7 +145,7 @@ def test_attribution_model_fallback_and_error(caplog):
 
 def test_structural_problems_stop_with_one_clear_message():
     bad = _contracts([("A", "C1", 1.0, 0.0, 0.0)]).drop(columns=["fee_usd"])
-    with pytest.raises(CreatorScoringInputError, match=r"'contracts' lacks column\(s\) \['fee_usd'\]"):
+    with pytest.raises(CreatorScoringInputError, match=r"input 'contracts': missing column\(s\) \['fee_usd'\]"):
         roi.campaign_roi(bad, CAMPAIGNS, _credit([]), pd.DataFrame(columns=["creator_id", "campaign_id",
                                                                           "engagements"]), "m", AS_OF, 0.9)
     unknown = _contracts([("A", "C9", 1.0, 0.0, 0.0)])

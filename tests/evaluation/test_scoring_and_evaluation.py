@@ -3,8 +3,8 @@ from __future__ import annotations
 import json
 import logging
 
-import pandas as pd
 import numpy as np
+import pandas as pd
 import pytest
 
 from roi_ml.ground_truth import GroundTruth, GroundTruthDataset

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import chi2
 
+from roi_ml import inputs
 from roi_ml.creators.errors import CreatorScoringInputError, require_columns
 
 log = logging.getLogger(__name__)
@@ -46,22 +47,11 @@ def select_attribution_model(credit: pd.DataFrame, preferred: str, fallback: str
                              name: str) -> tuple[pd.DataFrame, str]:
     """Rows of `credit` (post_attribution / creator_attribution) for the `preferred` model; when
     it has none, the `fallback` model's rows (logged). Returns (rows, model used)."""
-    require_columns(credit, ["creator_id", "model", "attributed_conversions", "attributed_revenue"],
-                    name, "It is written by the attribution pipeline (conf/base/catalog_attribution.yml).")
-    models = credit["model"].astype("str")
-    for model in (preferred, fallback):
-        rows = credit[models == model]
-        if len(rows):
-            if model != preferred:
-                log.warning("creator_scoring: %s has no rows for attribution model %r; using %r "
-                            "(creator_scoring.attribution.fallback_model) instead", name,
-                            preferred, model)
-            return rows.copy(), model
-    raise CreatorScoringInputError(
-        f"creator_scoring: {name} has no rows for attribution model {preferred!r} nor for the "
-        f"fallback {fallback!r}; models present: {sorted(set(models))}. Set "
-        f"creator_scoring.attribution.model / fallback_model in "
-        f"conf/base/parameters_creator_scoring.yml to one of them.")
+    require_columns(credit, ["creator_id"], name, inputs.ATTRIBUTION_FIX)
+    return inputs.select_attribution_model(
+        credit, preferred, fallback, f"creator_scoring: input '{name}'",
+        ("creator_scoring.attribution.model", "creator_scoring.attribution.fallback_model"),
+        "conf/base/parameters_creator_scoring.yml", CreatorScoringInputError)
 
 
 def poisson_interval(count, level: float) -> tuple[np.ndarray, np.ndarray]:

@@ -10,6 +10,9 @@ import numpy as np
 import pandas as pd
 from scipy.stats import chi2, norm
 
+from roi_ml import inputs
+from roi_ml.inputs import InputError
+
 log = logging.getLogger(__name__)
 
 PARAMS_FILE = "conf/base/parameters_recommendations.yml"
@@ -17,41 +20,27 @@ ALERTS_FILE = "conf/base/parameters_alerts.yml"
 CONFIDENCE_LEVELS = ("high", "medium", "low")
 
 
-class RecommendationInputError(ValueError):
+class RecommendationInputError(InputError):
     """An input table lacks a column the recommendations need: the run stops, naming it."""
 
 
 def require_columns(frame: pd.DataFrame, columns: Iterable[str], table: str,
                     producer: str) -> None:
-    """Stop with one clear message when `table` lacks any of `columns`."""
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise RecommendationInputError(
-            f"{table}: missing column(s) {missing} (found {sorted(map(str, frame.columns))}). "
-            f"{table} is written by the {producer} pipeline; re-run it, or check its catalog "
-            f"entry points at that pipeline's output.")
+    """Stop with one clear message when `table` (written by the `producer` pipeline) lacks any
+    of `columns`."""
+    inputs.require_columns(frame, columns, table,
+                           f"{table} is written by the {producer} pipeline; re-run it, or check its "
+                           f"catalog entry points at that pipeline's output.", RecommendationInputError)
 
 
 def select_attribution(frame: pd.DataFrame, model: str, fallback: str, table: str) -> pd.DataFrame:
     """The rows of an attribution table for `model`, else `fallback` (logged), with a
     `model_used` column naming the model whose credit it is."""
-    require_columns(frame, ["model", "attributed_conversions", "attributed_revenue"], table,
-                    "attribution")
-    rows = frame[frame["model"] == model]
-    used = model
-    if rows.empty:
-        rows = frame[frame["model"] == fallback]
-        used = fallback
-        log.info("%s: no rows for attribution model %r; using %r (recommendations."
-                 "attribution.fallback_model)", table, model, fallback)
-        if rows.empty:
-            raise RecommendationInputError(
-                f"{table}: no rows for attribution model {model!r} nor the fallback {fallback!r} "
-                f"(models found: {sorted(frame['model'].astype(str).unique())}). Set "
-                f"recommendations.attribution.model / fallback_model in {PARAMS_FILE}.")
-    out = rows.copy()
-    out["model_used"] = used
-    return out
+    rows, _ = inputs.select_attribution_model(
+        frame, model, fallback, table,
+        ("recommendations.attribution.model", "recommendations.attribution.fallback_model"),
+        PARAMS_FILE, RecommendationInputError)
+    return rows
 
 
 def poisson_interval(count: np.ndarray | float, level: float) -> tuple[np.ndarray, np.ndarray]:

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
+from roi_ml import inputs
+from roi_ml.inputs import InputError
 from roi_ml.kpis import formulas as f
 
 log = logging.getLogger(__name__)
@@ -18,20 +20,17 @@ log = logging.getLogger(__name__)
 SEVERITY_ORDER = {"critical": 0, "warning": 1, "success": 2}
 
 
-class ReportingInputError(ValueError):
+class ReportingInputError(InputError):
     """A reporting input lacks a column the dashboard or the summary needs."""
 
 
 def require_columns(frame: pd.DataFrame | None, name: str, columns: Iterable[str], where: str) -> None:
-    """Stop with one message naming the dataset, the missing columns and where it comes from."""
-    if frame is None:
-        return
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ReportingInputError(
-            f"reporting: dataset '{name}' ({where}) has no column(s) {missing}; found "
-            f"{list(frame.columns)[:20]}. Fix the pipeline that writes it or its catalog entry "
-            f"(conf/base/catalog*.yml, key '{name}').")
+    """Stop with one message naming the dataset, the missing columns and where it comes from
+    (an absent optional input, None, is not checked)."""
+    if frame is not None:
+        inputs.require_columns(frame, columns, f"reporting: dataset '{name}' ({where})",
+                               f"Fix the pipeline that writes it or its catalog entry "
+                               f"(conf/base/catalog*.yml, key '{name}').", ReportingInputError)
 
 
 def is_empty(frame: pd.DataFrame | None) -> bool:
@@ -39,22 +38,13 @@ def is_empty(frame: pd.DataFrame | None) -> bool:
 
 
 def select_attribution_model(credit: pd.DataFrame, model: str, fallback: str) -> pd.DataFrame:
-    """Rows of `model` in a *_attribution table; when it has none, rows of `fallback` (logged).
-
-    Adds/overwrites `model_used` with the model whose rows are returned; missing CI columns
-    (revenue_ci_low/high, conversions_ci_low/high) are added as nulls.
-    """
-    chosen = model
-    rows = credit[credit["model"] == model]
-    if rows.empty:
-        log.warning("reporting: attribution model %r has no rows; using %r", model, fallback)
-        chosen = fallback
-        rows = credit[credit["model"] == fallback]
-    rows = rows.copy()
-    rows["model_used"] = pd.Series(chosen, index=rows.index, dtype="string")
-    for c in ("revenue_ci_low", "revenue_ci_high", "conversions_ci_low", "conversions_ci_high"):
-        if c not in rows:
-            rows[c] = pd.Series(float("nan"), index=rows.index, dtype="float64")
+    """Rows of `model` in a *_attribution table; when it has none, rows of `fallback` (logged),
+    with `model_used`; missing CI columns (revenue_ci_low/high, conversions_ci_low/high) are
+    added as nulls."""
+    rows, _ = inputs.select_attribution_model(
+        credit, model, fallback, "reporting: creator_attribution",
+        ("reporting.attribution_model", "reporting.fallback_attribution_model"),
+        "conf/base/parameters_reporting.yml", ReportingInputError)
     return rows
 
 
