@@ -26,7 +26,7 @@ allocation scaled to the total within the bounds.
 
 The true optimum is found by `true_optimum`, an exact solver for this separable problem
 (equal marginal revenue, Lagrangian bisection), not by the allocator's SLSQP: SLSQP's dense
-subproblems cost O(n³) per iteration, minutes for 2,000 creators, for the same optimum (its
+subproblems cost O(n³) per iteration, minutes for the 546 creators of large, for the same optimum (its
 value is never higher: docs/benchmarks.md, "Profiled and fixed").
 """
 
