@@ -2,24 +2,37 @@
 
     pip install pyinstrument
     python benchmarks/profile_node.py /tmp/roi_ml_bench/medium-1 kpis build_kpi_platform
+    python benchmarks/profile_node.py <project> <pipeline> <node> --no-profile --save out.pkl
 
 Loads the node's inputs from the project's catalog (running upstream nodes of the same pipeline
-in memory for inputs that are not persisted), then profiles only the node's function.
+in memory for inputs that are not persisted), then runs only the node's function (nothing is
+saved to the catalog) and prints its wall time and the process CPU time (user + sys, all
+threads) spent in it. By default it runs under pyinstrument and prints the profile;
+`--no-profile` times it bare. `--save FILE` pickles the node's outputs (to compare the outputs
+of two versions of the code, e.g. with benchmarks/compare_outputs.py).
 """
 
 from __future__ import annotations
 
+import argparse
 import os
-import sys
+import pickle
+import resource
+import time
 from pathlib import Path
 
 
-def main(project: str, pipeline_name: str, node_name: str) -> None:
+def _cpu_seconds() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def main(project: str, pipeline_name: str, node_name: str, profile: bool = True,
+         save: str | None = None) -> None:
     os.environ.setdefault("KEDRO_DISABLE_TELEMETRY", "true")
     from kedro.framework.project import pipelines
     from kedro.framework.session import KedroSession
     from kedro.framework.startup import bootstrap_project
-    from pyinstrument import Profiler
 
     root = Path(project).resolve()
     os.chdir(root)
@@ -41,14 +54,30 @@ def main(project: str, pipeline_name: str, node_name: str) -> None:
                 return memory[name]
 
         inputs = {i: value(i) for i in node.inputs}
-        profiler = Profiler()
-        profiler.start()
-        node.run(inputs)
-        profiler.stop()
-        print(profiler.output_text(unicode=False, color=False))
+        profiler = None
+        if profile:
+            from pyinstrument import Profiler
+            profiler = Profiler()
+            profiler.start()
+        cpu0, wall0 = _cpu_seconds(), time.perf_counter()
+        outputs = node.run(inputs)
+        wall, cpu = time.perf_counter() - wall0, _cpu_seconds() - cpu0
+        if profiler is not None:
+            profiler.stop()
+            print(profiler.output_text(unicode=False, color=False))
+        print(f"NODE {node_name}: wall {wall:.1f} s, CPU {cpu:.1f} s (user+sys), "
+              f"load average {os.getloadavg()[0]:.1f}")
+        if save:
+            with open(save, "wb") as f:
+                pickle.dump(outputs, f)
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 4:
-        raise SystemExit(__doc__)
-    main(*sys.argv[1:])
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("project")
+    ap.add_argument("pipeline")
+    ap.add_argument("node")
+    ap.add_argument("--no-profile", dest="profile", action="store_false")
+    ap.add_argument("--save", default=None)
+    a = ap.parse_args()
+    main(a.project, a.pipeline, a.node, a.profile, a.save)

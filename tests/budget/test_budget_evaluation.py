@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -55,3 +56,49 @@ def test_naive_rule_fills_best_roas_first():
 def test_skips_without_truth(tmp_path):
     out = score_budget(GroundTruth(tmp_path / "none"), pd.DataFrame(), pd.DataFrame())
     assert "skipped" in out
+
+
+def test_true_optimum_of_two_s_shaped_curves_by_hand():
+    """f_A(s) = s²/(s² + 100²), f_B = 1.1·f_A (slope 2: S-shaped, marginal revenue peaks at
+    100/√3 = 57.7), bounds 0–300.
+
+    Total 60: splitting is worse than a corner — (30, 30): 0.0826 + 0.0908 = 0.1734, while
+    (0, 60): 1.1·3600/13600 = 0.291176 — so the whole budget goes to B.
+    Total 200: both on their concave parts with equal marginal revenue; the symmetric
+    (100, 100) gives 0.5 + 0.55 = 1.05 but B's marginal there is 10 % higher, so the optimum
+    moves toward B: a grid search over a ∈ [0, 200] (step 1e-4) finds (95.2272, 104.7728),
+    1.0511918, where the price-only (Lagrangian) answer would leave A out (1.1·0.8 = 0.88)."""
+    from roi_ml.budget.allocator import HillSet
+    from roi_ml.pipelines.evaluation.budget import true_optimum
+
+    curves = HillSet(np.array([1.0, 1.1]), np.array([100.0, 100.0]), np.array([2.0, 2.0]))
+    lower, upper = np.zeros(2), np.full(2, 300.0)
+    corner = true_optimum(curves, lower, upper, 60.0)
+    np.testing.assert_allclose(corner, [0.0, 60.0], atol=1e-6)
+    assert curves.value(corner).sum() == pytest.approx(1.1 * 3600 / 13600, rel=1e-9)
+    inner = true_optimum(curves, lower, upper, 200.0)
+    np.testing.assert_allclose(inner, [95.2272, 104.7728], atol=1e-3)
+    assert inner.sum() == pytest.approx(200.0, rel=1e-12)
+    g = curves.gradient(inner)
+    assert g[0] == pytest.approx(g[1], rel=1e-6)  # equal marginal revenue
+    assert curves.value(inner).sum() == pytest.approx(1.0511918, rel=1e-7)
+
+
+def test_true_optimum_is_never_below_the_allocators_slsqp():
+    """On random mixes of concave and S-shaped curves the exact solver reaches at least the
+    value SLSQP (roi_ml.budget.allocator.allocate) reaches, with the same total and bounds."""
+    from roi_ml.budget.allocator import HillSet, allocate
+    from roi_ml.pipelines.evaluation.budget import true_optimum
+
+    rng = np.random.default_rng(5)
+    for _ in range(5):
+        n = 25
+        curves = HillSet(rng.uniform(50, 500, n), rng.uniform(100, 2000, n), rng.uniform(0.6, 2.5, n))
+        lower = rng.uniform(0, 300, n)
+        upper = lower + rng.uniform(100, 3000, n)
+        total = float(lower.sum() + 0.4 * (upper - lower).sum())
+        mine = true_optimum(curves, lower, upper, total)
+        assert mine.sum() == pytest.approx(total, rel=1e-12)
+        assert np.all(mine >= lower - 1e-9) and np.all(mine <= upper + 1e-9)
+        slsqp = allocate(curves, lower, upper, total, current=lower, objective="revenue").spend
+        assert curves.value(mine).sum() >= curves.value(slsqp).sum() * (1 - 1e-9)

@@ -45,6 +45,8 @@ from itertools import combinations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from roi_ml.ingest.config import PLATFORMS, POST_FORMATS
 
@@ -92,6 +94,24 @@ class DataDrivenConfig:
 
 
 # ---------------------------------------------------------------------------- features
+
+def isin(values: pd.Series, allowed) -> np.ndarray:
+    """``values.isin(allowed)`` as a boolean array, in Arrow for text (pandas' isin on Arrow
+    strings builds one Python scalar per allowed value: seconds per call on millions of
+    journey ids). Nulls are never in."""
+    try:
+        arr = pa.array(values)
+        vs = pa.array(allowed)
+        if isinstance(vs, pa.ChunkedArray):
+            vs = vs.combine_chunks()
+        if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+            raise TypeError(arr.type)
+        vs = vs.cast(arr.type)
+    except (TypeError, ValueError, pa.ArrowException):
+        return pd.Series(values).isin(allowed).to_numpy(dtype=bool)
+    return np.asarray(pc.is_in(arr, value_set=vs).fill_null(False).to_numpy(zero_copy_only=False),
+                      dtype=bool)
+
 
 def prior_conversions(journeys: pd.DataFrame) -> pd.Series:
     """Per journey, the user's conversions before it (non-converting: all the user's)."""
@@ -161,7 +181,7 @@ def _fit(X: pd.DataFrame, y: np.ndarray, w: np.ndarray, cfg: DataDrivenConfig, s
 def training_set(touches: pd.DataFrame, journeys: pd.DataFrame, cfg: DataDrivenConfig,
                  rng: np.random.Generator) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, pd.Series]:
     """Journeys with at least one touch; non-converting ones sampled down to a cap with weights."""
-    with_touch = journeys[journeys["journey_id"].isin(touches["journey_id"].unique())]
+    with_touch = journeys[isin(journeys["journey_id"], touches["journey_id"].unique())]
     conv = with_touch[with_touch["converted"]]
     non = with_touch[~with_touch["converted"]]
     weight_non = 1.0
@@ -170,11 +190,24 @@ def training_set(touches: pd.DataFrame, journeys: pd.DataFrame, cfg: DataDrivenC
         non = non.iloc[np.sort(rng.choice(len(non), cfg.max_nonconverting, replace=False))]
     sample = pd.concat([conv, non])
     prior = prior_conversions(journeys)
-    X = journey_features(touches[touches["journey_id"].isin(sample["journey_id"])],
+    X = journey_features(touches[isin(touches["journey_id"], sample["journey_id"])],
                          pd.Index(sample["journey_id"]), prior)
     y = sample["converted"].to_numpy().astype(int)
     w = np.where(y == 1, 1.0, weight_non)
     return X, y, w, prior
+
+
+def _creators_by_journey(touches: pd.DataFrame) -> list[tuple[str, list[str]]]:
+    """(journey_id, its distinct creators sorted), journeys sorted, from the creator touches."""
+    pairs = touches.loc[touches["creator_id"].notna(), ["journey_id", "creator_id"]]
+    pairs = pairs.drop_duplicates().sort_values(["journey_id", "creator_id"])
+    jids = pairs["journey_id"].to_numpy(dtype=object)
+    crs = pairs["creator_id"].to_numpy(dtype=object)
+    if len(jids) == 0:
+        return []
+    starts = np.flatnonzero(np.r_[True, jids[1:] != jids[:-1]])
+    ends = np.r_[starts[1:], len(jids)]
+    return [(jids[a], list(crs[a:b])) for a, b in zip(starts, ends, strict=True)]
 
 
 class DataDrivenAttribution:
@@ -211,29 +244,33 @@ class DataDrivenAttribution:
         """
         cfg = self.config
         conv_ids = journeys.loc[journeys["converted"], "journey_id"]
-        t = touches[touches["journey_id"].isin(conv_ids)]
+        t = touches[isin(touches["journey_id"], conv_ids)]
         has_creator = t.loc[t["creator_id"].notna(), "journey_id"].unique()
-        t = t[t["journey_id"].isin(has_creator)]
+        t = t[isin(t["journey_id"], has_creator)]
         if t.empty:
             return pd.DataFrame(columns=["journey_id", "creator_id", "share", "f_full", "f_baseline"])
-        creators_by_j = t[t["creator_id"].notna()].groupby("journey_id")["creator_id"].unique()
+        creators_by_j = _creators_by_journey(t)
         # coalition rows: (journey, subset of its creators); journeys with more creators than
         # max_exact_creators are evaluated on {all, none} and split by touch counts.
         keys = []
-        for jid, crs in creators_by_j.items():
-            crs = sorted(crs)
+        for jid, crs in creators_by_j:
             subsets = ([tuple(s) for k in range(len(crs) + 1) for s in combinations(crs, k)]
                        if len(crs) <= cfg.max_exact_creators else [(), tuple(crs)])
             for s in subsets:
                 keys.append((jid, s))
         key_ids = [f"{jid}\x1f{'|'.join(s)}" for jid, s in keys]
-        # build touches of every coalition in one vectorised pass
-        coal = pd.DataFrame({"coal_id": key_ids, "journey_id": [k[0] for k in keys],
-                             "members": ["|".join(k[1]) for k in keys]})
+        # build touches of every coalition in one vectorised pass: a coalition keeps the
+        # journey's non-creator touches and the touches of its own creators
+        coal = pd.DataFrame({"coal_id": pd.array(key_ids, dtype="str"),
+                             "journey_id": pd.array([k[0] for k in keys], dtype="str")})
         tt = coal.merge(t, on="journey_id")
-        member = np.array([isinstance(c, str) and c in m.split("|")
-                           for c, m in zip(tt["creator_id"], tt["members"], strict=True)], bool)
-        tt = tt[tt["creator_id"].isna().to_numpy() | member]
+        members = pd.Series([f"{kid}\x1e{c}" for kid, (_, s) in zip(key_ids, keys, strict=True)
+                             for c in s], dtype="str")
+        is_creator = tt["creator_id"].notna().to_numpy()
+        member = np.zeros(len(tt), dtype=bool)
+        member[is_creator] = isin(tt["coal_id"][is_creator] + "\x1e" + tt["creator_id"][is_creator],
+                                  members)
+        tt = tt[~is_creator | member]
         tt = tt.drop(columns="journey_id").rename(columns={"coal_id": "journey_id"})
         prior = self.prior_.reindex(coal["journey_id"]).to_numpy()
         X = journey_features(tt, pd.Index(coal["coal_id"]), pd.Series(prior, index=coal["coal_id"]))
@@ -243,8 +280,7 @@ class DataDrivenAttribution:
         value = dict(zip(keys, f.to_numpy(), strict=True))
         rows = []
         touch_counts = t[t["creator_id"].notna()].groupby(["journey_id", "creator_id"]).size()
-        for jid, crs in creators_by_j.items():
-            crs = sorted(crs)
+        for jid, crs in creators_by_j:
             full = value[(jid, tuple(crs))]
             base = value[(jid, ())]
             if full <= 0:
@@ -285,7 +321,7 @@ class DataDrivenAttribution:
 def allocate(touches: pd.DataFrame, journeys: pd.DataFrame, shares: pd.DataFrame) -> pd.DataFrame:
     """Turn creator shares per journey into conserved credit per journey and entity."""
     conv = journeys[journeys["converted"]].set_index("journey_id")
-    t = touches[touches["journey_id"].isin(conv.index)]
+    t = touches[isin(touches["journey_id"], conv.index)]
     # creator part → posts of that creator in the journey
     ct = t[t["creator_id"].notna()].merge(shares[["journey_id", "creator_id", "share"]],
                                           on=["journey_id", "creator_id"])

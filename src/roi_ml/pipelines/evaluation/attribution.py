@@ -18,16 +18,18 @@ from __future__ import annotations
 
 import logging
 import warnings
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy.stats import spearmanr
 
-from roi_ml.attribution import MODELS
+from roi_ml.attribution import MODELS, NONE_ENTITY, RULE_MODELS, encode_journeys
+from roi_ml.attribution.api import _credit_encoded
 from roi_ml.ground_truth import GroundTruth
 from roi_ml.pipelines.attribution.config import AttributionConfig
-from roi_ml.pipelines.attribution.nodes import credit_entities
+from roi_ml.pipelines.attribution.nodes import _creator_of, _keep_last
 from roi_ml.pipelines.evaluation.nodes import _skip
 from roi_ml.scoring import top_k_overlap, total_variation_distance
 
@@ -56,13 +58,21 @@ def _spearman(estimate: pd.Series, truth: pd.Series) -> float:
         return float(spearmanr(a.to_numpy(), b.to_numpy()).statistic)
 
 
+def resample_counts(n: int, rng: np.random.Generator) -> np.ndarray:
+    """How many times each of n converting journeys is drawn when n are drawn with replacement
+    (multinomial counts; the draws `resample_converting` makes with the same generator)."""
+    return np.bincount(rng.integers(0, n, n), minlength=n).astype("float64") if n else np.zeros(0)
+
+
 def resample_converting(journeys: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     """Converting journeys drawn with replacement (as many as there are), as journey_count
     weights: a journey drawn k times has journey_count, conversions and revenue × k; never
-    drawn, it is left out. Non-converting journeys are kept as they are."""
+    drawn, it is left out. Non-converting journeys are kept as they are.
+
+    The materialised resample (a reference for tests); `bootstrap_tvds` applies the same counts
+    as weights on journeys encoded once."""
     conv = journeys["converted"].to_numpy()
-    n = int(conv.sum())
-    k = np.bincount(rng.integers(0, n, n), minlength=n).astype("float64") if n else np.zeros(0)
+    k = resample_counts(int(conv.sum()), rng)
     c = journeys[conv].copy()
     for col in ("journey_count", "conversions", "value", "revenue_usd"):
         c[col] = c[col].to_numpy() * k
@@ -75,18 +85,100 @@ def _creator_totals(entity_totals: pd.DataFrame, entities: pd.DataFrame) -> pd.S
     return t.groupby("creator_id")["attributed_conversions"].sum()
 
 
+class _EncodedModel:
+    """One model's journeys encoded once, as `credit_entities` builds them, for reweighted refits.
+
+    Resampling converting journeys with replacement only multiplies each journey's
+    journey_count, conversions and revenue by its draw count k (k = 0: left out), so instead of
+    materialising every resample (string filters and a new encoding per model and resample,
+    the old hot spot), the resample is applied as weights on the encoded arrays. Rule models
+    credit each journey on its own: their per-journey creator credit is computed once and a
+    resample is a weighted sum. Markov and Shapley are refitted on the reweighted journeys (a
+    journey with weight 0 adds nothing to the chain's counts or to any coalition, exactly as if
+    it were left out).
+    """
+
+    def __init__(self, journeys: pd.DataFrame, touches: pd.DataFrame, entities: pd.DataFrame,
+                 cfg: AttributionConfig, model: str, conv_ids: pd.Index, cache: dict):
+        rule = model in RULE_MODELS
+        grouped = model == "shapley" and cfg.level(model) == "creator"
+        self.model, self.params = model, cfg.options(model)
+        creator_of = _creator_of(entities)
+        if model == "markov" and cfg.level(model) == "creator":
+            self.params["group_map"] = creator_of
+        if grouped:  # players are creators (and channels): a creator's credit stays its own
+            creators = pd.unique(creator_of.to_numpy(dtype=object))
+            creator_of = pd.Series(creators, index=creators, dtype=object)
+        key = (rule, grouped)
+        if key not in cache:  # the library's frames, as credit_entities builds them
+            J, T = journeys, touches
+            if rule:  # rule models see converting journeys only
+                J = J[J["converted"].to_numpy()]
+                T = T[conv_ids.get_indexer(T["journey_id"]) >= 0]
+            lib_j = pd.DataFrame({"journey_id": J["journey_id"], "converted": J["converted"],
+                                  "conversions": J["conversions"], "value": J["revenue_usd"],
+                                  "journey_count": J["journey_count"]})
+            if J["conversion_time"].notna().all():
+                lib_j["conversion_time"] = J["conversion_time"]
+            lib_t = T[["journey_id", "position", "entity", "timestamp"]]
+            cap = cfg.max_path_length
+            if grouped:
+                lib_t = _keep_last(lib_t, cap)
+                lib_t = lib_t.assign(entity=lib_t["entity"].map(_creator_of(entities))
+                                     .fillna(lib_t["entity"]))
+                cap = None
+            cache[key] = encode_journeys(lib_t, lib_j, cap)
+        self.enc = cache[key]
+        self.creators = pd.Index(sorted(pd.unique(creator_of.to_numpy(dtype=object))), dtype="str")
+        # credit entity code (+ "(none)" last) -> creator position, −1 for channels
+        names = np.append(self.enc.entities, NONE_ENTITY)
+        self._creator_code = self.creators.get_indexer(
+            pd.Series(names, dtype=object).map(creator_of).fillna("\x00").astype("str"))
+        self._entity_index = pd.Index(names, dtype="str")
+        # converting journeys in the order resample counts are drawn; −1: not resampled (k = 1)
+        self._conv_pos = conv_ids.get_indexer(self.enc.journey_ids)
+        self._rule_credit = None
+        if rule:
+            credit, _, _ = _credit_encoded(self.enc, model, self.params)
+            self._rule_credit = (self.enc.journey_ids.get_indexer(credit["journey_id"]),
+                                 self._codes(credit), credit["conversions"].to_numpy(float))
+
+    def _codes(self, credit: pd.DataFrame) -> np.ndarray:
+        return self._creator_code[self._entity_index.get_indexer(credit["entity"])]
+
+    def _sum(self, codes: np.ndarray, conversions: np.ndarray) -> pd.Series:
+        c = codes >= 0
+        return pd.Series(np.bincount(codes[c], weights=conversions[c], minlength=len(self.creators)),
+                         index=self.creators)
+
+    def creator_conversions(self, k: np.ndarray) -> pd.Series:
+        """Conversions credited per creator on the resample with draw counts k."""
+        k_all = np.where(self._conv_pos >= 0, k[np.maximum(self._conv_pos, 0)], 1.0)
+        if self._rule_credit is not None:
+            journey, codes, conversions = self._rule_credit
+            return self._sum(codes, conversions * k_all[journey])
+        enc = replace(self.enc, weight=self.enc.weight * k_all,
+                      conversions=self.enc.conversions * k_all, value=self.enc.value * k_all)
+        credit, _, _ = _credit_encoded(enc, self.model, self.params)
+        return self._sum(self._codes(credit), credit["conversions"].to_numpy(float))
+
+
 def bootstrap_tvds(attribution_journeys: pd.DataFrame, attribution_touches: pd.DataFrame,
                    attribution_entities: pd.DataFrame, cfg: AttributionConfig,
                    models: list[str], truth: pd.Series) -> dict[str, list[float]]:
-    """tvd of each model on `cfg.bootstrap_resamples` resamples of the converting journeys."""
+    """tvd of each model on `cfg.bootstrap_resamples` resamples of the converting journeys
+    (the draws of `resample_converting`, applied as weights: see `_EncodedModel`)."""
     rng = np.random.default_rng(cfg.random_state)
+    conv = attribution_journeys["converted"].to_numpy()
+    conv_ids = pd.Index(attribution_journeys["journey_id"][conv])
+    draws = [resample_counts(len(conv_ids), rng) for _ in range(cfg.bootstrap_resamples)]
     out: dict[str, list[float]] = {m: [] for m in models}
-    for _ in range(cfg.bootstrap_resamples):
-        sample = resample_converting(attribution_journeys, rng)
-        touches = attribution_touches[attribution_touches["journey_id"].isin(sample["journey_id"])]
-        for m in models:
-            totals, _ = credit_entities(sample, touches, attribution_entities, cfg, m)
-            out[m].append(total_variation_distance(_creator_totals(totals, attribution_entities), truth))
+    cache: dict = {}  # encodings shared by models that see the same journeys
+    for m in models:
+        encoded = _EncodedModel(attribution_journeys, attribution_touches, attribution_entities,
+                                cfg, m, conv_ids, cache)
+        for k in draws:
+            out[m].append(total_variation_distance(encoded.creator_conversions(k), truth))
     return out
 
 
