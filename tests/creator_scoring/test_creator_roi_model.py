@@ -224,8 +224,9 @@ def test_video_share_is_the_past_format_mix():
 def test_conf_sets_every_model_setting():
     # every field of RoiModelConfig is a conf key (no tunable left only in code), and the conf
     # parses; the SHAP plot shows the conf's number of features
-    import yaml
     from pathlib import Path
+
+    import yaml
     conf = yaml.safe_load((Path(__file__).parents[2] / "conf/base/parameters_creator_scoring.yml")
                           .read_text())["creator_scoring"]["model"]
     assert set(conf) == set(predictive.RoiModelConfig.__dataclass_fields__)
