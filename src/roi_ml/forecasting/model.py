@@ -10,7 +10,8 @@ series falls back to when it is too short or flat.
 * `prophet`        — otherwise: Prophet with linear trend (`changepoint_prior_scale`), weekly
                      and (with at least `min_days_yearly` days) yearly Fourier seasonality,
                      the holiday calendar, and the adstocked + saturated spend as an additive
-                     regressor. Forecasts and interval bounds are clipped at 0 (counts and
+                     regressor (with `regressor = "creator_response"`: the series given,
+                     observed + projected creator response, as is; creator_response.py). Forecasts and interval bounds are clipped at 0 (counts and
                      revenue cannot be negative).
 """
 
