@@ -107,3 +107,30 @@ def test_project_to_budget_scales_then_clips():
     # start (100, 300), bounds [0, 200] each, total 300: t·100 + min(t·300, 200) = 300 → t = 1
     out = project_to_budget(np.array([100.0, 300.0]), np.zeros(2), np.full(2, 200.0), 300.0)
     np.testing.assert_allclose(out, [100.0, 200.0], atol=1e-6)
+
+
+def test_free_set_solve_matches_the_full_solve():
+    # 60 creators with mixed shapes; bounds 0.5x-2x: the free-set path (SLSQP on the creators
+    # not held at a bound by the Lagrangian start, KKT-checked) lands on the full SLSQP optimum
+    rng = np.random.default_rng(3)
+    n = 60
+    cur = rng.uniform(200, 2000, n)
+    curves = HillSet(rng.uniform(2000, 20000, n), cur * rng.uniform(0.5, 2.5, n),
+                     rng.uniform(0.8, 1.8, n))
+    lower, upper = 0.5 * cur, 2.0 * cur
+    full = allocate(curves, lower, upper, cur.sum(), current=cur)
+    fast = allocate(curves, lower, upper, cur.sum(), current=cur, free_set_above=10)
+    assert "free set" in fast.message and "free set" not in full.message
+    assert fast.spend.sum() == pytest.approx(cur.sum())
+    assert fast.objective_value == pytest.approx(full.objective_value, rel=1e-6)
+    np.testing.assert_allclose(fast.spend, full.spend, rtol=1e-3, atol=1.0)
+
+
+def test_free_set_path_keeps_the_hand_computed_two_creator_optimum():
+    # the two-creator case above, forced through the free-set path (free_set_above=0)
+    a = HillSet(vmax=[100.0, 100.0], ec50=[50.0, 100.0], slope=[1.0, 1.0])
+    res = allocate(a, np.array([0.0, 0.0]), np.array([300.0, 300.0]), 150.0, free_set_above=0)
+    # f' equal: 100·50/(s1+50)² = 100·100/(s2+100)², s1 + s2 = 150 → (s2+100) = √2 (s1+50)
+    # → s1 = (250 − 50√2) / (1 + √2) ≈ 74.26, s2 ≈ 75.74
+    s1 = (250 - 50 * np.sqrt(2)) / (1 + np.sqrt(2))
+    np.testing.assert_allclose(res.spend, [s1, 150 - s1], atol=0.05)

@@ -195,3 +195,23 @@ def test_curve_inputs_carry_exposure(brand, budget_params):
     micro = [c for c in micro if c in cr.index]
     assert cr.loc[micro, "reach_per_post"].tolist() == pytest.approx([6000.0] * len(micro))
     assert cr.loc[micro, "clicks_per_post"].tolist() == pytest.approx([60.0] * len(micro))
+
+
+def test_fallback_spend_scale_conf_equals_the_code_default_and_is_used(brand, budget_params):
+    # conf/base/parameters_budget.yml carries the code's default …
+    assert budget_params["fallback_spend_scale_usd"] == nodes.FALLBACK_SPEND_SCALE_USD
+    # … and a roster where nobody has a positive fee gets it (or the value passed)
+    bc = _contracts(brand, budget_params).assign(fee_per_deliverable_usd=0.0)
+    _, cr = nodes.curve_inputs(bc, brand["creators"])
+    assert (cr["spend_scale_usd"] == nodes.FALLBACK_SPEND_SCALE_USD).all()
+    _, cr = nodes.curve_inputs(bc, brand["creators"], None, 250.0)
+    assert (cr["spend_scale_usd"] == 250.0).all()
+    # with some positive fees, the others get their median instead (fees 100, 300 → 200)
+    some = bc.copy()
+    first, second = some["creator_id"].unique()[:2]
+    some.loc[some["creator_id"] == first, "fee_per_deliverable_usd"] = 100.0
+    some.loc[some["creator_id"] == second, "fee_per_deliverable_usd"] = 300.0
+    _, cr = nodes.curve_inputs(some, brand["creators"], None, 250.0)
+    cr = cr.set_index("creator_id")
+    others = [c for c in cr.index if c not in (first, second)]
+    assert (cr.loc[others, "spend_scale_usd"] == 200.0).all()

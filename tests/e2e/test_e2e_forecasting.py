@@ -55,3 +55,13 @@ def test_forecast_scored_and_model_registered(e2e_run: Path):
     with sqlite3.connect(e2e_run / "mlflow.db") as db:
         names = {r[0] for r in db.execute("select name from registered_models")}
     assert "roi_ml_conversion_forecast" in names
+
+
+def test_post_response_feeds_the_total_regressor(e2e_run: Path):
+    """forecast_post_response: each post's last-touch conversions and revenue by conversion
+    day (the creator_response regressor's input), only for posts the brand published."""
+    r = pd.read_parquet(e2e_run / "data" / "04_feature" / "forecast_post_response.parquet")
+    assert r.columns.tolist() == ["post_id", "date", "conversions", "revenue"]
+    assert len(r) > 0 and r["conversions"].sum() > 0 and (r["conversions"] >= 0).all()
+    posts = pd.read_parquet(e2e_run / "data" / "02_intermediate" / "posts.parquet")
+    assert set(r["post_id"].astype("str")) <= set(posts["post_id"].astype("str"))

@@ -55,18 +55,18 @@ def _spend():
 def test_short_history_skips_the_cv_and_says_why(caplog):
     # the CV needs 30 + 7 + 7 = 44 days; give it 40
     with caplog.at_level(logging.WARNING):
-        out = tune_forecast_models(_history(40), _spend(), None, None, None, PARAMS)
+        out = tune_forecast_models(_history(40), _spend(), None, None, None, None, PARAMS)
     assert out.empty and {"metric", "cv_mase", "selected"} <= set(out.columns)
     assert "the CV needs 44" in caplog.text and "prophet_fixed" in caplog.text
 
 
 def test_every_series_gets_a_forecast_and_names_its_model():
     hist = _history(50)
-    cv = tune_forecast_models(hist, _spend(), None, None, None, PARAMS)  # 50 >= 44: two folds
+    cv = tune_forecast_models(hist, _spend(), None, None, None, None, PARAMS)  # 50 >= 44: two folds
     assert set(cv["metric"]) == {"conversions", "revenue"}
     assert cv.groupby("metric")["selected"].sum().tolist() == [1, 1]
     assert (cv["cv_folds"] == 2).all()
-    fc, bundle, metrics = forecast_all_series(hist, _spend(), cv, PARAMS)
+    fc, bundle, metrics = forecast_all_series(hist, _spend(), cv, None, None, None, None, PARAMS)
     assert fc.columns.tolist() == FORECAST_COLUMNS
     used = fc.groupby(["series", "metric"])["model_used"].first()
     assert used[("total", "conversions")] == "prophet_cv"

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from roi_ml.forecasting.metrics import coverage, mase, seasonal_naive_forecast
+from roi_ml.forecasting.metrics import coverage, interval_scale_needed, mase, seasonal_naive_forecast
 from roi_ml.forecasting.model import ProphetSpec, prophet_forecast
 
 log = logging.getLogger(__name__)
@@ -49,30 +49,41 @@ class CVResult:
     coverage: float
     naive_mase: float
     folds: list[dict]
+    interval_scale: float = 1.0   # median of the latest folds' interval-calibration factors
 
 
 def cross_validate(dates: pd.DatetimeIndex, y: np.ndarray, spend: np.ndarray, spec: ProphetSpec,
                    horizon: int, cutoffs: list[int], holidays: pd.DataFrame | None,
                    min_days_yearly: int, interval_width: float, uncertainty_samples: int,
-                   seed: int = 0, fold_spend: dict[int, np.ndarray] | None = None) -> CVResult:
+                   seed: int = 0, fold_spend: dict[int, np.ndarray] | None = None,
+                   calibration_folds: int | None = None) -> CVResult:
     """Score `spec` on each fold (MASE, coverage; the seasonal-naive forecast's MASE beside).
     `fold_spend[cut]` (history + horizon), when given, replaces the spend that happened with
-    the spend as planned at the fold's origin."""
-    folds = []
+    the spend as planned at the fold's origin. interval_scale: per fold, the factor its
+    interval needed to hold `interval_width` of its days (quantile of interval_scale_needed);
+    the median over the latest `calibration_folds` folds (None: all), the folds whose training
+    length is closest to the final forecast's."""
+    folds, needed = [], []
     for cut in cutoffs:
         train, actual = y[:cut], y[cut:cut + horizon]
         x = fold_spend[cut] if fold_spend is not None else spend[:cut + horizon]
         fc = prophet_forecast(dates[:cut], train, x, horizon, spec, holidays,
                               min_days_yearly, interval_width, uncertainty_samples, seed).frame
         f = fc.iloc[cut:]
-        folds.append({"train_days": cut,
+        needed.append(float(np.quantile(interval_scale_needed(
+            actual, f["yhat"].to_numpy(), f["yhat_lower"].to_numpy(), f["yhat_upper"].to_numpy()),
+            interval_width)))
+        folds.append({"train_days": cut, "interval_scale": needed[-1],
                       "mase": mase(actual, f["yhat"].to_numpy(), train),
                       "coverage": coverage(actual, f["yhat_lower"].to_numpy(),
                                            f["yhat_upper"].to_numpy()),
                       "naive_mase": mase(actual, seasonal_naive_forecast(train, horizon), train)})
+    recent = needed[-calibration_folds:] if calibration_folds else needed
+    scale = float(np.median(recent)) if recent else 1.0
     return CVResult(spec, float(np.nanmean([f["mase"] for f in folds])),
                     float(np.nanmean([f["coverage"] for f in folds])),
-                    float(np.nanmean([f["naive_mase"] for f in folds])), folds)
+                    float(np.nanmean([f["naive_mase"] for f in folds])), folds,
+                    scale if np.isfinite(scale) else 1.0)
 
 
 def spec_grid(base: ProphetSpec, grid: dict[str, list]) -> list[ProphetSpec]:
@@ -89,8 +100,8 @@ def spec_grid(base: ProphetSpec, grid: dict[str, list]) -> list[ProphetSpec]:
 def tune(dates: pd.DatetimeIndex, y: np.ndarray, spend: np.ndarray, base: ProphetSpec,
          grid: dict[str, list], horizon: int, cutoffs: list[int], holidays: pd.DataFrame | None,
          min_days_yearly: int, interval_width: float, uncertainty_samples: int,
-         seed: int = 0, fold_spend: dict[int, np.ndarray] | None = None, n_jobs: int = 1
-         ) -> tuple[CVResult, pd.DataFrame]:
+         seed: int = 0, fold_spend: dict[int, np.ndarray] | None = None, n_jobs: int = 1,
+         calibration_folds: int | None = None) -> tuple[CVResult, pd.DataFrame]:
     """Cross-validate every spec of the grid: (best result, one row per spec); `n_jobs`
     processes share the specs (joblib; results do not depend on it)."""
     specs = spec_grid(base, grid)
@@ -100,13 +111,16 @@ def tune(dates: pd.DatetimeIndex, y: np.ndarray, spend: np.ndarray, base: Prophe
         results = Parallel(n_jobs=n_jobs)(
             delayed(cross_validate)(dates, y, spend, spec, horizon, cutoffs, holidays,
                                     min_days_yearly, interval_width, uncertainty_samples, seed,
-                                    fold_spend) for spec in specs)
+                                    fold_spend, calibration_folds) for spec in specs)
     else:
         results = [cross_validate(dates, y, spend, spec, horizon, cutoffs, holidays,
                                   min_days_yearly, interval_width, uncertainty_samples, seed,
-                                  fold_spend) for spec in specs]
+                                  fold_spend, calibration_folds) for spec in specs]
     table = pd.DataFrame([{**{k: r.spec.as_dict()[k] for k in grid}, "cv_mase": r.mase,
-                           "cv_coverage": r.coverage, "cv_naive_mase": r.naive_mase}
+                           "cv_coverage": r.coverage, "cv_naive_mase": r.naive_mase,
+                           "cv_interval_scale": r.interval_scale,
+                           "cv_fold_interval_scales": ",".join(f"{f['interval_scale']:.4g}"
+                                                               for f in r.folds)}
                           for r in results])
     best = min(results, key=lambda r: (np.inf if np.isnan(r.mase) else r.mase))
     return best, table

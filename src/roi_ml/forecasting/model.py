@@ -10,7 +10,8 @@ series falls back to when it is too short or flat.
 * `prophet`        — otherwise: Prophet with linear trend (`changepoint_prior_scale`), weekly
                      and (with at least `min_days_yearly` days) yearly Fourier seasonality,
                      the holiday calendar, and the adstocked + saturated spend as an additive
-                     regressor. Forecasts and interval bounds are clipped at 0 (counts and
+                     regressor (with `regressor = "creator_response"`: the series given,
+                     observed + projected creator response, as is; creator_response.py). Forecasts and interval bounds are clipped at 0 (counts and
                      revenue cannot be negative).
 """
 
@@ -28,6 +29,7 @@ from roi_ml.forecasting.transforms import spend_regressor
 log = logging.getLogger(__name__)
 
 REGRESSOR = "creator_spend"
+REGRESSORS = ("spend", "creator_response")
 
 # Variance-stabilising transforms of the target: (forward, inverse). Prophet fits the
 # transformed series with Gaussian noise; forecasts and bounds are mapped back, so the
@@ -55,8 +57,14 @@ class ProphetSpec:
     half_saturation_multiple: float = 1.0
     saturation_slope: float = 1.0
     transform: str = "none"
+    regressor: str = "spend"       # spend (adstock + saturation of creator spend) |
+                                   # creator_response (the series given is the regressor as is:
+                                   # observed + projected creator response, creator_response.py)
 
     def __post_init__(self) -> None:
+        if self.regressor not in REGRESSORS:
+            raise ValueError(f"regressor must be one of {REGRESSORS}, got {self.regressor!r} "
+                             f"(conf forecasting.prophet / cv.grid)")
         if self.transform not in TRANSFORMS:
             raise ValueError(f"transform must be one of {sorted(TRANSFORMS)}, got "
                              f"{self.transform!r} (conf forecasting.prophet / cv.grid)")
@@ -179,8 +187,11 @@ def prophet_forecast(hist_dates: pd.DatetimeIndex, y: np.ndarray, spend: np.ndar
     dates = pd.date_range(hist_dates[0], periods=n + horizon_days, freq="D")
     if len(spend) != len(dates):
         raise ValueError(f"spend has {len(spend)} days, expected {len(dates)} (history + horizon)")
-    x, k = spend_regressor(spend, spec.adstock_decay, spec.half_saturation_multiple,
-                           spec.saturation_slope, reference=spend[:n])
+    if spec.regressor == "creator_response":
+        x, k = np.nan_to_num(np.asarray(spend, dtype="float64")), 1.0
+    else:
+        x, k = spend_regressor(spend, spec.adstock_decay, spec.half_saturation_multiple,
+                               spec.saturation_slope, reference=spend[:n])
     with_reg = bool(np.any(x[:n] > 0)) and float(np.std(x[:n])) > 0
     m = build_prophet(spec, holidays, n, min_days_yearly, interval_width, uncertainty_samples,
                       with_reg)
@@ -220,3 +231,41 @@ def forecast_series(hist_dates: pd.DatetimeIndex, y: np.ndarray, spend: np.ndarr
                               "seasonal_naive")
     return prophet_forecast(hist_dates, y, spend, horizon_days, spec, holidays, min_days_yearly,
                             interval_width, uncertainty_samples, seed)
+
+
+def regressor_uncertainty_bounds(fc: SeriesForecast, n_hist: int, ratios: np.ndarray,
+                                 spec: ProphetSpec, interval_width: float,
+                                 seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """(lower, upper) over the horizon of a Prophet forecast whose regressor's future is itself
+    uncertain: each of Prophet's predictive draws (trend and noise, on the transformed target)
+    gets the regressor's projected future x_h scaled by a ratio r drawn from `ratios` (the
+    cross-validation's realised ÷ projected regressor over each fold's horizon), i.e. plus
+    β·(r − 1)·x_h with β the regressor's effect per unit; back-transformed, the central
+    `interval_width` quantiles (docs/metrics.md, "Creator response regressor")."""
+    m, x = fc.model, fc.regressor
+    ratios = np.asarray(ratios, dtype="float64")
+    ratios = ratios[np.isfinite(ratios)]
+    if m is None or x is None or ratios.size == 0:
+        f = fc.frame.iloc[n_hist:]
+        return f["yhat_lower"].to_numpy(), f["yhat_upper"].to_numpy()
+    dates = fc.frame["date"].iloc[n_hist:].to_numpy()
+    future = pd.DataFrame({"ds": dates, REGRESSOR: x[n_hist:]})
+    shifted = future.assign(**{REGRESSOR: future[REGRESSOR] + 1.0})
+    samples_setting = m.uncertainty_samples
+    try:
+        m.uncertainty_samples = 0          # two deterministic predictions: the effect of +1
+        beta = (predict_quietly(m, shifted)["yhat"].to_numpy()
+                - predict_quietly(m, future)["yhat"].to_numpy())
+    finally:
+        m.uncertainty_samples = samples_setting
+    np.random.seed(seed)  # noqa: NPY002 - Prophet's draws use numpy's global generator
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", module=r"prophet\.")
+        draws = m.predictive_samples(future)["yhat"]           # days × draws, transformed
+    rng = np.random.default_rng(seed)
+    r = rng.choice(ratios, size=draws.shape[1], replace=True)
+    adjusted = draws + beta[:, None] * (r[None, :] - 1.0) * future[REGRESSOR].to_numpy()[:, None]
+    _, inverse = TRANSFORMS[spec.transform]
+    back = np.clip(inverse(adjusted), 0, None)
+    alpha = (1.0 - interval_width) / 2.0
+    return np.quantile(back, alpha, axis=1), np.quantile(back, 1.0 - alpha, axis=1)

@@ -232,9 +232,21 @@ def daily_spend(posts: pd.DataFrame, contracts: pd.DataFrame, campaigns: pd.Data
     hist["is_planned"] = False
 
     horizon_end = end + pd.Timedelta(days=horizon_days)
-    future_rows = []
+    # future rows as parallel lists of arrays, one frame built at the end (a frame per
+    # contract × platform was the node's hot spot on large data)
+    f_dates, f_camp, f_plat, f_spend, f_eff = [], [], [], [], []
+
+    def add(days, cid, plat, spend, eff):
+        f_dates.append(days.to_numpy())
+        f_camp.append(np.full(len(days), cid, dtype=object))
+        f_plat.append(np.full(len(days), plat, dtype=object))
+        f_spend.append(np.full(len(days), spend, dtype="float64"))
+        f_eff.append(np.full(len(days), eff, dtype="float64"))
+
     camp = campaigns.set_index("campaign_id")
-    mix = _platform_mix(p)
+    live = camp.index[pd.to_datetime(camp["end_date"]) > end]
+    # platform mix only of the contracts a future row can need (those of live campaigns)
+    mix = _platform_mix(p[p["campaign_id"].isin(live)])
     overall_mix = p["platform"].value_counts(normalize=True)
     if overall_mix.empty:  # no post yet: the plan still counts in the total
         overall_mix = pd.Series({"unknown": 1.0})
@@ -263,18 +275,19 @@ def daily_spend(posts: pd.DataFrame, contracts: pd.DataFrame, campaigns: pd.Data
                 weight = float(w.get(ct["contract_id"], 1.0))
                 shares = mix.get(ct["contract_id"], overall_mix)
                 for plat, share in shares.items():
-                    future_rows.append(pd.DataFrame({
-                        "date": days, "campaign_id": cid, "platform": plat,
-                        "spend_usd": per_day * float(share),
-                        "effective_spend_usd": per_day * float(share) * weight}))
+                    add(days, cid, plat, per_day * float(share), per_day * float(share) * weight)
         else:
             per_day = float(c.get("planned_daily_spend_usd") or 0.0)
             if per_day > 0:
                 for plat, share in overall_mix.items():
-                    future_rows.append(pd.DataFrame({
-                        "date": days, "campaign_id": cid, "platform": plat,
-                        "spend_usd": per_day * float(share),
-                        "effective_spend_usd": per_day * float(share)}))
+                    add(days, cid, plat, per_day * float(share), per_day * float(share))
+    future_rows = []
+    if f_dates:
+        future_rows = [pd.DataFrame({"date": np.concatenate(f_dates),
+                                     "campaign_id": np.concatenate(f_camp),
+                                     "platform": np.concatenate(f_plat),
+                                     "spend_usd": np.concatenate(f_spend),
+                                     "effective_spend_usd": np.concatenate(f_eff)})]
     if future_rows:
         fut = (pd.concat(future_rows, ignore_index=True)
                .groupby(["date", "campaign_id", "platform"], as_index=False)

@@ -40,6 +40,10 @@ ALLOCATION_COLUMNS = [
     "expected_revenue_high", "marginal_roi", "binding_constraint",
 ]
 
+FALLBACK_SPEND_SCALE_USD = 100.0
+"""Price scale of creators when no creator has a positive fee per deliverable (conf
+budget.fallback_spend_scale_usd; the simulator's and most rate cards' fee floor)."""
+
 POINT_COLUMNS = ["creator_id", "spend_usd", "expected_conversions", "expected_revenue",
                  "expected_revenue_low", "expected_revenue_high"]
 
@@ -157,10 +161,13 @@ def creator_exposure(kpi_creator: pd.DataFrame | None) -> pd.DataFrame:
 
 
 def curve_inputs(budget_contracts: pd.DataFrame, creators: pd.DataFrame,
-                 kpi_creator: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                 kpi_creator: pd.DataFrame | None = None,
+                 fallback_spend_scale_usd: float = FALLBACK_SPEND_SCALE_USD
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(observations, creators) frames for PooledHillCurves: settled contracts, and every
-    creator with at least one contract (price scale = median fee per deliverable; exposure per
-    post from kpi_creator, see creator_exposure)."""
+    creator with at least one contract (price scale = median fee per deliverable; a creator
+    without a positive fee gets the median of the others', or `fallback_spend_scale_usd` when
+    nobody has one; exposure per post from kpi_creator, see creator_exposure)."""
     bc = budget_contracts
     per_creator = bc.groupby("creator_id").agg(
         spend_scale_usd=("fee_per_deliverable_usd", "median"),
@@ -173,7 +180,8 @@ def curve_inputs(budget_contracts: pd.DataFrame, creators: pd.DataFrame,
     cr["followers"] = pd.to_numeric(cr["followers"], errors="coerce").astype("float64")
     scale_ok = cr["spend_scale_usd"] > 0
     if not scale_ok.all():
-        fallback = float(cr.loc[scale_ok, "spend_scale_usd"].median()) if scale_ok.any() else 100.0
+        fallback = (float(cr.loc[scale_ok, "spend_scale_usd"].median()) if scale_ok.any()
+                    else float(fallback_spend_scale_usd))
         log.warning("Budget: %d creator(s) have no positive fee per deliverable; using the median "
                     "price scale %.2f USD for them.", int((~scale_ok).sum()), fallback)
         cr.loc[~scale_ok, "spend_scale_usd"] = fallback
@@ -208,7 +216,8 @@ def fit_response_curves(budget_contracts: pd.DataFrame, creators: pd.DataFrame,
     (docs/metrics.md). response_curve_points: the curve on a spend grid with its bootstrap
     interval for revenue.
     """
-    obs, cr = curve_inputs(budget_contracts, creators, kpi_creator)
+    obs, cr = curve_inputs(budget_contracts, creators, kpi_creator,
+                           float(params.get("fallback_spend_scale_usd", FALLBACK_SPEND_SCALE_USD)))
     model = PooledHillCurves(curve_settings(params)).fit(obs, cr)
     curves = model.curves_.merge(cr[["creator_id", "tier", "platform", "spend_scale_usd",
                                      "contracts_to_date"]], on="creator_id")
@@ -362,7 +371,9 @@ def allocate_budget(model: PooledHillCurves, budget_contracts: pd.DataFrame,
         total = float(upper.sum())
     res = allocate(conv if objective == "conversions" else rev, lower, upper, total, current=current,
                    objective=objective, revenue_curves=rev, target_roas=params.get("target_roas"),
-                   grid_points=int(params["grid_points"]))
+                   grid_points=int(params["grid_points"]),
+                   free_set_above=params.get("solver", {}).get("free_set_above"),
+                   price_band=float(params.get("solver", {}).get("price_band", 0.05)))
     s = res.spend
     pos = pd.Series(np.arange(len(model.curves_)), index=model.curves_["creator_id"]).loc[bounds["creator_id"]].to_numpy()
     dr = model.draws_

@@ -14,6 +14,8 @@ import pandas as pd
 
 from roi_ml.forecasting import cv as fcv
 from roi_ml.forecasting import series as fs
+from roi_ml.forecasting.creator_response import creator_regressor
+from roi_ml.forecasting.metrics import scale_interval
 from roi_ml.forecasting.model import (
     REGRESSOR,
     ProphetSpec,
@@ -22,6 +24,7 @@ from roi_ml.forecasting.model import (
     holidays_frame,
     predict_quietly,
     prophet_forecast,
+    regressor_uncertainty_bounds,
 )
 from roi_ml.forecasting.pacing import pace_campaigns
 from roi_ml.registry import ModelBundle
@@ -116,8 +119,35 @@ def _series_arrays(history: pd.DataFrame, spend: pd.DataFrame, series: str, metr
     return dates, h[metric].to_numpy("float64"), fs.spend_for_series(spend, series, all_days)
 
 
+def build_post_response(journeys: Any, journey_touches: Any) -> pd.DataFrame:
+    """forecast_post_response: post_id, date, conversions, revenue of converting journeys by
+    their last creator touch (each post's observed response by conversion day): the raw
+    material of the total series' creator regressor (roi_ml.forecasting.creator_response)."""
+    journeys = _frame(journeys, ["journey_id", "converted", "conversion_time", "conversions",
+                                 "revenue_usd"])
+    journey_touches = _frame(journey_touches, ["journey_id", "position", "post_id"])
+    out = fs.touched_by_post(journeys, journey_touches)
+    out["date"] = pd.to_datetime(out["date"]).astype("datetime64[ns]")
+    return out[["post_id", "date", "conversions", "revenue"]]
+
+
+def _uses_creator_response(spec: ProphetSpec) -> bool:
+    return spec.regressor == "creator_response"
+
+
+def _total_regressor(post_response: pd.DataFrame, posts: pd.DataFrame, contracts: pd.DataFrame,
+                     campaigns: pd.DataFrame, origin: pd.Timestamp, days: pd.DatetimeIndex,
+                     metric: str, params: dict[str, Any]) -> np.ndarray:
+    """The total series' creator_response regressor on `days` built on `origin`."""
+    cr = params["creator_response"]
+    return creator_regressor(post_response, posts, contracts, campaigns, origin, days,
+                             params["horizon_days"], metric, int(cr["max_age_days"]),
+                             float(cr["shrinkage_usd"]), float(cr["min_developed"]))
+
+
 def tune_forecast_models(forecast_history: pd.DataFrame, forecast_spend: pd.DataFrame,
-                         posts: pd.DataFrame, contracts: pd.DataFrame, campaigns: pd.DataFrame,
+                         forecast_post_response: pd.DataFrame, posts: pd.DataFrame,
+                         contracts: pd.DataFrame, campaigns: pd.DataFrame,
                          params: dict[str, Any]) -> pd.DataFrame:
     """Rolling-origin CV of every spec of conf forecasting.cv.grid on the total series, per
     metric: series, metric, the grid's settings, cv_mase, cv_coverage, cv_naive_mase, cv_folds,
@@ -138,7 +168,22 @@ def tune_forecast_models(forecast_history: pd.DataFrame, forecast_spend: pd.Data
                         "used (model_used prophet_fixed)", metric, len(y), need)
             continue
         fold_spend = None
-        if cv.get("spend_as_planned", True):
+        ratios = []
+        if _uses_creator_response(_base_spec(params)):
+            # each fold's regressor as the brand would have built it on the fold's origin
+            fold_spend = {cut: _total_regressor(forecast_post_response, posts, contracts,
+                                                campaigns, dates[cut - 1],
+                                                pd.date_range(dates[0], periods=cut + horizon),
+                                                metric, params) for cut in cuts}
+            # realised ÷ projected regressor over each fold's horizon (the realised one is
+            # history by the end of the data): how far the projection erred
+            observed = _total_regressor(forecast_post_response, posts, contracts, campaigns,
+                                        dates[-1], dates, metric, params)
+            for cut in cuts:
+                projected = float(fold_spend[cut][cut:cut + horizon].sum())
+                if projected > 0:
+                    ratios.append(float(observed[cut:cut + horizon].sum()) / projected)
+        elif cv.get("spend_as_planned", True):
             fold_spend = {}
             for cut in cuts:
                 planned = fs.spend_as_planned_on(posts, contracts, campaigns, dates[cut - 1],
@@ -148,12 +193,13 @@ def tune_forecast_models(forecast_history: pd.DataFrame, forecast_spend: pd.Data
         best, table = fcv.tune(dates, y, spend, _base_spec(params), cv["grid"], horizon, cuts,
                                holidays, params["min_days_yearly"], params["interval_width"],
                                cv["uncertainty_samples"], params["random_seed"], fold_spend,
-                               cv.get("n_jobs", 1))
+                               cv.get("n_jobs", 1), cv.get("calibration_folds"))
         table["selected"] = [all(row[k] == getattr(best.spec, k) for k in cv["grid"])
                              for _, row in table.iterrows()]
         table.insert(0, "metric", metric)
         table.insert(0, "series", fs.SERIES_TOTAL)
         table["cv_folds"] = len(cuts)
+        table["cv_regressor_ratios"] = ",".join(f"{r:.4g}" for r in ratios)
         log.info("Forecast CV, total %s: best %s, MASE %.3f (seasonal naive %.3f), coverage %.2f",
                  metric, {k: getattr(best.spec, k) for k in cv["grid"]}, best.mase,
                  best.naive_mase, best.coverage)
@@ -183,11 +229,33 @@ def _selected_spec(cv_results: pd.DataFrame, metric: str, params: dict[str, Any]
     return _base_spec(params).with_(**values)
 
 
+def _regressor_ratios(cv_results: pd.DataFrame, metric: str) -> np.ndarray:
+    """The CV's realised ÷ projected regressor ratios of `metric` (empty without them)."""
+    if cv_results.empty or "cv_regressor_ratios" not in cv_results.columns:
+        return np.zeros(0)
+    row = cv_results[cv_results["metric"] == metric]
+    text = str(row["cv_regressor_ratios"].iloc[0]) if len(row) else ""
+    return np.array([float(v) for v in text.split(",") if v], dtype="float64")
+
+
+def _interval_scale(cv_results: pd.DataFrame, metric: str) -> float:
+    """The CV's interval calibration factor of the selected spec (1 without CV)."""
+    if cv_results.empty or "cv_interval_scale" not in cv_results.columns:
+        return 1.0
+    row = cv_results[(cv_results["metric"] == metric) & cv_results["selected"].astype(bool)]
+    return float(row["cv_interval_scale"].iloc[0]) if len(row) else 1.0
+
+
 def forecast_all_series(forecast_history: pd.DataFrame, forecast_spend: pd.DataFrame,
-                        forecast_cv_results: pd.DataFrame, params: dict[str, Any]
+                        forecast_cv_results: pd.DataFrame, forecast_post_response: pd.DataFrame,
+                        posts: pd.DataFrame, contracts: pd.DataFrame, campaigns: pd.DataFrame,
+                        params: dict[str, Any]
                         ) -> tuple[pd.DataFrame, ModelBundle, dict[str, Any]]:
     """forecast_daily (BRIEF contract), the total-conversions Prophet model as a ModelBundle,
-    and the CV figures as MLflow metrics."""
+    and the CV figures as MLflow metrics. The total series uses the creator_response regressor
+    when the spec says so (the breakdown series keep the spend regressor: their own response
+    is the series itself), and its interval is scaled by the CV's calibration factor when
+    forecasting.cv.calibrate_interval is true."""
     horizon, holidays = params["horizon_days"], holidays_frame(params.get("holidays"))
     frames: list[pd.DataFrame] = []
     total_conv: SeriesForecast | None = None
@@ -197,7 +265,16 @@ def forecast_all_series(forecast_history: pd.DataFrame, forecast_spend: pd.DataF
         for series, h in forecast_history.groupby("series", sort=True):
             dates, y, spend = _series_arrays(forecast_history, forecast_spend, series, metric,
                                              horizon)
-            fc = forecast_series(dates, y, spend, horizon, spec, holidays,
+            s_spec, ratios = spec, np.zeros(0)
+            if _uses_creator_response(spec):
+                if series == fs.SERIES_TOTAL:
+                    spend = _total_regressor(forecast_post_response, posts, contracts, campaigns,
+                                             dates[-1], pd.date_range(dates[0], periods=len(y) + horizon),
+                                             metric, params)
+                    ratios = _regressor_ratios(forecast_cv_results, metric)
+                else:
+                    s_spec = spec.with_(regressor="spend")
+            fc = forecast_series(dates, y, spend, horizon, s_spec, holidays,
                                  params["min_days_prophet"], params["min_days_yearly"],
                                  params["interval_width"], params["uncertainty_samples"],
                                  params["random_seed"])
@@ -213,13 +290,27 @@ def forecast_all_series(forecast_history: pd.DataFrame, forecast_spend: pd.DataF
             if credit:
                 used = f"{used}; credit={credit}"
             f = fc.frame.copy()
+            if (series == fs.SERIES_TOTAL and fc.model_used == "prophet"
+                    and _uses_creator_response(s_spec)
+                    and params["cv"].get("regressor_uncertainty", False)):
+                n_hist = len(y)
+                lo, hi = regressor_uncertainty_bounds(
+                    fc, n_hist, ratios, s_spec,
+                    params["interval_width"], params["random_seed"])
+                f.loc[f.index[n_hist:], "yhat_lower"] = lo
+                f.loc[f.index[n_hist:], "yhat_upper"] = hi
+            if (series == fs.SERIES_TOTAL and fc.model_used == "prophet"
+                    and params["cv"].get("calibrate_interval", False)):
+                c = _interval_scale(forecast_cv_results, metric)
+                f["yhat_lower"], f["yhat_upper"] = scale_interval(
+                    f["yhat"].to_numpy(), f["yhat_lower"].to_numpy(), f["yhat_upper"].to_numpy(), c)
             f["actual"] = np.r_[y, np.full(horizon, np.nan)]
             f["is_forecast"] = np.r_[np.zeros(len(y), bool), np.ones(horizon, bool)]
             f["series"], f["metric"], f["model_used"] = series, metric, used
             frames.append(f[FORECAST_COLUMNS])
             if series == fs.SERIES_TOTAL and metric == "conversions":
                 total_conv = fc if fc.model is not None else prophet_forecast(
-                    dates, y, spend, horizon, spec, holidays, params["min_days_yearly"],
+                    dates, y, spend, horizon, s_spec, holidays, params["min_days_yearly"],
                     params["interval_width"], params["uncertainty_samples"],
                     params["random_seed"])
     out = pd.concat(frames, ignore_index=True)
@@ -256,7 +347,9 @@ def _cv_metrics(cv_results: pd.DataFrame, forecast: pd.DataFrame) -> dict[str, A
     out: dict[str, Any] = {}
     if not cv_results.empty:
         for _, row in cv_results[cv_results["selected"].astype(bool)].iterrows():
-            for fig in ("cv_mase", "cv_coverage", "cv_naive_mase"):
+            for fig in ("cv_mase", "cv_coverage", "cv_naive_mase", "cv_interval_scale"):
+                if fig not in row:
+                    continue
                 out[f"total.{row['metric']}.{fig}"] = {"value": float(row[fig]), "step": 0}
     per_series = forecast.groupby(["series", "metric"])["model_used"].first()
     out["n_series"] = {"value": float(len(per_series)), "step": 0}

@@ -3,6 +3,7 @@
 from kedro.pipeline import Node, Pipeline
 
 from roi_ml.pipelines.forecasting.forecast_nodes import (
+    build_post_response,
     build_forecast_history,
     build_forecast_spend,
     forecast_all_series,
@@ -21,12 +22,15 @@ def create_forecast_pipeline(**kwargs) -> Pipeline:
         Node(build_forecast_spend,
              ["posts", "contracts", "campaigns", "forecast_history", "params:forecasting"],
              "forecast_spend", name="build_forecast_spend"),
+        Node(build_post_response, ["journeys", "journey_touches"], "forecast_post_response",
+             name="build_forecast_post_response"),
         Node(tune_forecast_models,
-             ["forecast_history", "forecast_spend", "posts", "contracts", "campaigns",
-              "params:forecasting"],
+             ["forecast_history", "forecast_spend", "forecast_post_response", "posts",
+              "contracts", "campaigns", "params:forecasting"],
              "forecast_cv_results", name="tune_forecast_models_by_rolling_origin_cv"),
         Node(forecast_all_series,
-             ["forecast_history", "forecast_spend", "forecast_cv_results", "params:forecasting"],
+             ["forecast_history", "forecast_spend", "forecast_cv_results",
+              "forecast_post_response", "posts", "contracts", "campaigns", "params:forecasting"],
              ["forecast_daily", "conversion_forecast_model", "forecasting_metrics"],
              name="forecast_all_series"),
         Node(pace_budgets,

@@ -1,0 +1,164 @@
+"""Creator-driven conversions per day, observed and projected: the forecast's creator regressor.
+
+The adstocked spend tracks the creator-caused conversions of a day only loosely (creators differ
+tenfold in conversions per dollar). What a brand does see is each post's own response: the
+conversions (or revenue) of converting journeys whose last creator touch is the post, by
+conversion day (`series.touched_by_post`). Summed per day that is the observed creator
+response r_t of the history. Its future is projected post by post (the actuaries' claims
+"development" of an open cohort):
+
+    κ(a)       share of a post's response arriving a days after its publishing day
+               (a = 0 … A−1), from posts published at least A days before the origin:
+               κ(a) = Σ_p R_p(a) / Σ_p Σ_{a'<A} R_p(a')
+    K(a)       = Σ_{a' ≤ a} κ(a')            developed share at age a
+    ρ          response per dollar of the mature posts: Σ_p Σ_a R_p(a) / Σ_p spend_p
+    post p published at age a_p on the origin T, O_p its response so far:
+      prior_p  = ρ · spend_p
+      remaining_p = (1 − K(a_p)) · (O_p + (1 − K(a_p)) · prior_p)     (Benktander: credibility
+                   K on its own development, the rest on the prior)
+      r_{T+h} += remaining_p · κ(a_p + h) / (1 − K(a_p))
+    planned spend x_d on a future day d (contracts signed, campaign plans):
+      r_{T+h} += ρ · x_d · κ(T + h − d)
+
+History days carry r_t as observed; the series (history + horizon) is Prophet's creator
+regressor (`ProphetSpec.regressor = "creator_response"`). No truth is used: posts, spend and
+the journeys' conversions are exports.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def response_kernel(post_daily: pd.DataFrame, published: pd.Series, origin: pd.Timestamp,
+                    max_age_days: int, column: str = "conversions") -> np.ndarray:
+    """κ(0 … A−1) (module docstring) from posts published at least A days before `origin`
+    (their response by `origin` only). post_daily: post_id, date, <column>; published: post_id
+    -> publishing day. Falls back to a geometric kernel with half-life 3 days when no post is
+    mature."""
+    a_max = int(max_age_days)
+    if a_max < 1:
+        raise ValueError("max_age_days must be >= 1 (conf forecasting.creator_response.max_age_days)")
+    pub = post_daily["post_id"].map(published)
+    age = (post_daily["date"] - pub).dt.days
+    mature = pub <= origin - pd.Timedelta(days=a_max)
+    ok = mature & (age >= 0) & (age < a_max) & (post_daily["date"] <= origin)
+    w = np.bincount(age[ok].to_numpy("int64"), weights=post_daily.loc[ok, column].to_numpy("float64"),
+                    minlength=a_max)[:a_max]
+    if w.sum() <= 0:
+        w = 0.5 ** (np.arange(a_max) / 3.0)
+    return w / w.sum()
+
+
+def creator_rates(post_daily: pd.DataFrame, post_spend: pd.DataFrame, origin: pd.Timestamp,
+                  kappa: np.ndarray, shrinkage_usd: float, min_developed: float,
+                  column: str = "conversions") -> tuple[float, pd.Series]:
+    """(ρ, ρ_c): ultimate response per dollar of all posts, and per creator shrunk toward it.
+
+    A post published by `origin` at age a with developed share K(a) ≥ min_developed counts
+    with its ultimate response O_p / K(a) and its spend; younger posts are left out (too little
+    seen). ρ_c = (U_c + m·ρ) / (S_c + m), m = shrinkage_usd: a creator with little spend seen
+    stays near everyone's rate. post_spend: post_id, creator_id, date, spend_usd."""
+    ps = post_spend[post_spend["date"] <= origin]
+    if ps.empty:
+        return 0.0, pd.Series(dtype="float64")
+    a_max = len(kappa)
+    cum = np.cumsum(kappa)
+    age = (origin - ps["date"]).dt.days.to_numpy("int64")
+    developed = cum[np.clip(age, 0, a_max - 1)]
+    resp = post_daily[post_daily["date"] <= origin].groupby("post_id")[column].sum()
+    observed = ps["post_id"].astype("str").map(resp).fillna(0.0).to_numpy("float64")
+    ok = developed >= min_developed
+    ultimate = np.where(ok, observed / np.maximum(developed, 1e-12), 0.0)
+    spend = np.where(ok, ps["spend_usd"].to_numpy("float64"), 0.0)
+    total_s = spend.sum()
+    rho = float(ultimate.sum() / total_s) if total_s > 0 else 0.0
+    by = pd.DataFrame({"creator_id": ps["creator_id"].astype("str").to_numpy(), "u": ultimate,
+                       "s": spend}).groupby("creator_id")[["u", "s"]].sum()
+    rates = (by["u"] + shrinkage_usd * rho) / (by["s"] + shrinkage_usd)
+    return rho, rates
+
+
+def contract_weights(contracts: pd.DataFrame, rates: pd.Series, rho: float) -> pd.Series:
+    """contract_id -> ρ_c / ρ of its creator (1 for a creator without a rate): the weight that
+    turns a contract's planned spend into `effective_spend_usd` (series.daily_spend)."""
+    if rho <= 0:
+        return pd.Series(1.0, index=contracts["contract_id"].astype("str"))
+    r = contracts["creator_id"].astype("str").map(rates).astype("float64").fillna(rho)
+    return pd.Series((r / rho).to_numpy(), index=contracts["contract_id"].astype("str"))
+
+
+def creator_response_series(post_daily: pd.DataFrame, post_spend: pd.DataFrame,
+                            days: pd.DatetimeIndex, origin: pd.Timestamp,
+                            planned_spend: np.ndarray, kappa: np.ndarray, rho: float,
+                            rates: pd.Series, column: str = "conversions") -> np.ndarray:
+    """Observed creator response on `days` up to `origin`, projected after it (module docstring).
+
+    post_daily: post_id, date, <column> (response by conversion day; dates after `origin` are
+    ignored); post_spend: post_id, creator_id, date (publishing day), spend_usd (posts
+    published after `origin` are ignored); planned_spend: spend per day of `days` weighted by
+    its creators' rates (ρ_c / ρ: effective_spend_usd; only the days after `origin` are used);
+    kappa, rho, rates: response_kernel and creator_rates at `origin`. Aligned with `days`."""
+    days = pd.DatetimeIndex(days)
+    origin = pd.Timestamp(origin)
+    a_max = len(kappa)
+    cum = np.cumsum(kappa)
+    pd_ = post_daily[post_daily["date"] <= origin]
+    ps = post_spend[post_spend["date"] <= origin]
+    out = pd_.groupby("date")[column].sum().reindex(days, fill_value=0.0).to_numpy("float64").copy()
+    future = days > origin
+    out[future] = 0.0
+    if not future.any():
+        return out
+    h_idx = np.flatnonzero(future)
+    h_off = (days[future] - origin).days.to_numpy()          # 1, 2, … days after the origin
+    age = (origin - ps["date"]).dt.days.to_numpy("int64")
+    open_ = age < a_max
+    if open_.any():
+        o = ps[open_]
+        a = age[open_]
+        resp = pd_.groupby("post_id")[column].sum()
+        observed = o["post_id"].astype("str").map(resp).fillna(0.0).to_numpy("float64")
+        rate = o["creator_id"].astype("str").map(rates).astype("float64").fillna(rho).to_numpy()
+        prior = rate * o["spend_usd"].to_numpy("float64")
+        left = 1.0 - cum[np.clip(a, 0, a_max - 1)]
+        remaining = left * (observed + left * prior)
+        ages = a[:, None] + h_off[None, :]                    # age on each future day
+        share = np.where(ages < a_max, kappa[np.clip(ages, 0, a_max - 1)], 0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            per = np.where(left[:, None] > 1e-12, remaining[:, None] * share / left[:, None], 0.0)
+        out[h_idx] += per.sum(axis=0)
+    plan = np.asarray(planned_spend, dtype="float64")
+    if plan.shape[0] != len(days):
+        raise ValueError(f"planned_spend has {plan.shape[0]} days, expected {len(days)}")
+    for j, d in zip(h_idx, h_off, strict=True):
+        if plan[j] <= 0:
+            continue
+        lag = h_off - d                                       # days after the spend day
+        ok = (lag >= 0) & (lag < a_max)
+        out[h_idx[ok]] += rho * plan[j] * kappa[lag[ok]]
+    return out
+
+
+def creator_regressor(post_response: pd.DataFrame, posts: pd.DataFrame, contracts: pd.DataFrame,
+                      campaigns: pd.DataFrame, origin: pd.Timestamp, days: pd.DatetimeIndex,
+                      horizon_days: int, metric: str, max_age_days: int, shrinkage_usd: float,
+                      min_developed: float) -> np.ndarray:
+    """The total series' creator regressor on `days` as the brand would build it on `origin`:
+    the response observed by then, the open posts' projected tails, and the plan (contracts
+    signed and posts published by `origin`) at its creators' rates. post_response: post_id,
+    date, conversions, revenue (series.touched_by_post)."""
+    from roi_ml.forecasting import series as fs
+
+    origin = pd.Timestamp(origin)
+    ps = fs.post_spend(posts, contracts, origin)[["post_id", "creator_id", "date", "spend_usd"]]
+    ps = ps.assign(post_id=ps["post_id"].astype("str"), creator_id=ps["creator_id"].astype("str"))
+    resp = post_response.assign(post_id=post_response["post_id"].astype("str"))
+    published = ps.set_index("post_id")["date"]
+    kappa = response_kernel(resp, published, origin, max_age_days, metric)
+    rho, rates = creator_rates(resp, ps, origin, kappa, shrinkage_usd, min_developed, metric)
+    weights = contract_weights(contracts, rates, rho)
+    plan = fs.spend_as_planned_on(posts, contracts, campaigns, origin, horizon_days, weights)
+    planned = fs.spend_for_series(plan, fs.SERIES_TOTAL, days, "effective_spend_usd")
+    return creator_response_series(resp, ps, days, origin, planned, kappa, rho, rates, metric)
