@@ -124,7 +124,7 @@ def bench(size: str, seed: int, pipelines: str | None, workdir: Path, reuse: boo
     if record:
         doc = doc or REPO / "docs" / "benchmarks.md"
         text = doc.read_text() if doc.exists() else "# Benchmarks\n\n## Measurements\n\n"
-        lines = "\n".join(f"{r.row()[:-1]} {machine()} |" for r in results)
+        lines = "\n".join(f"{r.row()} {machine()} |" for r in results)
         text = _insert_after_table(text, "## Measurements", lines)
         if PER_NODE_HEADING not in text:
             text = text.rstrip("\n") + f"\n\n{PER_NODE_HEADING}\n\n{PER_NODE_INTRO}\n"

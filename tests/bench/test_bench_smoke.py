@@ -30,6 +30,10 @@ def test_bench_on_tiny_records_every_node_with_its_stage(tmp_path):
     assert "| old | row |" in text  # earlier rows are kept
     table = text.split("## Measurements", 1)[1].split("## Later", 1)[0]
     assert table.count("| tiny |") == 2  # the two new rows went into the existing table
+    new_rows = [line for line in table.splitlines() if "| tiny |" in line]
+    # seven cells like the header (date, size, step, wall time, peak memory, command, machine)
+    assert all(line.count(" | ") == 6 and line.startswith("| ") and line.endswith(" |")
+               for line in new_rows)
     assert "## Per-node measurements" in text and "| ingestion |" in text.split("## Per-node", 1)[1]
 
 
