@@ -42,8 +42,29 @@ class CausedClickConfig:
     session_hours: float = 0.5          # a conversion this soon after the click is "in session"
     lookback_days: float = 30.0         # the journeys' lookback: the flat baseline's span
     intercept_cart_minutes: float = 60.0  # a cart this soon before the creator touch → intercept
-    prior_strength: float = 20.0        # pseudo-conversions pulling a creator toward all creators
+    prior_strength: float | str = "auto"  # pseudo-conversions pulling a creator toward all creators;
+    # "auto": chosen per quantity (delay weight, intercept share) by marginal likelihood
     em_iterations: int = 200
+    span_from_previous_conversion: bool = True  # a journey starts after the person's previous
+    # conversion: the gaps' densities are truncated to that span (False: the whole lookback)
+    null_gap: str = "last_of_n"         # baseline gap density: last_of_n (the last of the journey's
+    # n clicks of the creator, independent of the conversion) or flat (as if n = 1)
+    prior_strength_range: tuple = (0.01, 1000.0)  # strengths searched by "auto" (log-spaced)
+    prior_grid_cells: int = 200         # cells of the share grid the marginal likelihood integrates over
+
+    def __post_init__(self) -> None:
+        k = self.prior_strength
+        if not (k == "auto" or (isinstance(k, int | float) and not isinstance(k, bool) and k >= 0)):
+            raise ValueError("attribution.data_driven.caused_clicks.prior_strength must be a number "
+                             f">= 0 or 'auto', got {k!r} (conf/base/parameters_attribution.yml)")
+        lo, hi = self.prior_strength_range
+        if not 0 < lo < hi:
+            raise ValueError("attribution.data_driven.caused_clicks.prior_strength_range must be "
+                             f"[low, high] with 0 < low < high, got {list(self.prior_strength_range)}")
+        self.prior_strength_range = (float(lo), float(hi))
+        if self.null_gap not in ("last_of_n", "flat"):
+            raise ValueError("attribution.data_driven.caused_clicks.null_gap must be 'last_of_n' or "
+                             f"'flat', got {self.null_gap!r} (conf/base/parameters_attribution.yml)")
 
 
 def creator_pairs(touches: pd.DataFrame, journeys: pd.DataFrame) -> pd.DataFrame:
@@ -58,17 +79,21 @@ def creator_pairs(touches: pd.DataFrame, journeys: pd.DataFrame) -> pd.DataFrame
                              "creator_id": pd.Series([], dtype="str"),
                              "gap_h": pd.Series([], dtype=float),
                              "has_click": pd.Series([], dtype=bool),
+                             "n_clicks": pd.Series([], dtype="int64"),
                              "has_code": pd.Series([], dtype=bool),
                              "first_click": pd.Series([], dtype="datetime64[us, UTC]")})
     is_click = (t["touch_type"] == "click").to_numpy()
-    clicks = t[is_click].groupby(["journey_id", "creator_id"])["timestamp"].agg(["max", "min"])
+    clicks = t[is_click].groupby(["journey_id", "creator_id"])["timestamp"].agg(["max", "min", "size"])
     pairs = t.groupby(["journey_id", "creator_id"]).agg(
         has_code=("touch_type", lambda s: bool((s == "code").any())))
-    pairs = pairs.join(clicks.rename(columns={"max": "last_click", "min": "first_click"}))
+    pairs = pairs.join(clicks.rename(columns={"max": "last_click", "min": "first_click",
+                                              "size": "n_clicks"}))
     pairs = pairs.reset_index().merge(conv, on="journey_id")
     pairs["has_click"] = pairs["last_click"].notna()
+    pairs["n_clicks"] = pairs["n_clicks"].fillna(0).astype("int64")
     pairs["gap_h"] = (pairs["conversion_time"] - pairs["last_click"]).dt.total_seconds() / 3600
-    return pairs[["journey_id", "creator_id", "gap_h", "has_click", "has_code", "first_click"]]
+    return pairs[["journey_id", "creator_id", "gap_h", "has_click", "n_clicks", "has_code",
+                  "first_click"]]
 
 
 def flag_intercepts(pairs: pd.DataFrame, touches: pd.DataFrame, cfg: CausedClickConfig) -> pd.Series:
@@ -84,41 +109,158 @@ def flag_intercepts(pairs: pd.DataFrame, touches: pd.DataFrame, cfg: CausedClick
     return flag & (pairs["gap_h"] <= cfg.session_hours).fillna(False)
 
 
-def _densities(g: np.ndarray, tau: float, lo: float, hi: float) -> tuple[np.ndarray, float]:
-    """Exponential density of scale tau truncated to (lo, hi], and the flat density there."""
+def _densities(g: np.ndarray, tau: float, lo: float, hi) -> tuple[np.ndarray, np.ndarray | float]:
+    """Exponential density of scale tau truncated to (lo, hi], and the flat density there
+    (`hi` one number or one per gap)."""
+    hi = np.asarray(hi, dtype=float)
     mass = np.exp(-lo / tau) - np.exp(-hi / tau)
-    return np.exp(-g / tau) / tau / max(mass, 1e-12), 1.0 / (hi - lo)
+    return np.exp(-g / tau) / tau / np.maximum(mass, 1e-12), 1.0 / (hi - lo)
 
 
-def fit_delay_mixture(gaps: np.ndarray, creators: np.ndarray, cfg: CausedClickConfig
+def null_gap_density(g: np.ndarray, n: np.ndarray | None, lo: float, hi) -> np.ndarray | float:
+    """Density on (lo, hi] of the gap from the last of n clicks to a conversion they did not
+    cause (`hi` one number or one per gap: the journey's span).
+
+    Under the baseline hypothesis the creator's clicks in the journey's span H = hi are
+    independent of the conversion time, so given n of them they are n uniform times in the span
+    and the gap g to the last one is H·(1 − max of n uniforms): density n (1 − g/H)^(n−1) / H,
+    of which (1 − lo/H)^n lies above lo. n = 1 (and `n` None, the `null_gap: flat` setting)
+    gives the flat density 1 / (H − lo); more clicks put the last one closer to the conversion."""
+    hi = np.asarray(hi, dtype=float)
+    if n is None:
+        return 1.0 / (hi - lo)
+    n = np.maximum(np.asarray(n, dtype=float), 1.0)
+    x = np.clip(1.0 - np.asarray(g, dtype=float) / hi, 0.0, 1.0)
+    return n * x ** (n - 1.0) / hi / np.maximum((1.0 - lo / hi) ** n, 1e-300)
+
+
+def journey_spans(pairs: pd.DataFrame, journeys: pd.DataFrame, cfg: CausedClickConfig) -> np.ndarray:
+    """Per pair: the hours of history its journey can hold — the lookback, or less when the
+    person converted before (a journey holds only the touches after the person's previous
+    conversion, so a frequent buyer's click cannot lie further back than their last purchase).
+
+    The previous conversion is the same user_pseudo_id's latest converting journey before
+    (conversion_time, journey_id order, as the journeys are built); without a user id or a
+    previous conversion the span is the lookback. At least `session_hours` + 1 second."""
+    hi = cfg.lookback_days * 24.0
+    out = np.full(len(pairs), hi)
+    if not cfg.span_from_previous_conversion or "user_pseudo_id" not in journeys.columns:
+        return out
+    conv = journeys.loc[journeys["converted"].astype(bool) & journeys["user_pseudo_id"].notna(),
+                        ["journey_id", "user_pseudo_id", "conversion_time"]]
+    conv = conv.sort_values(["user_pseudo_id", "conversion_time", "journey_id"])
+    prev = conv.groupby("user_pseudo_id")["conversion_time"].shift(1)
+    since = (conv["conversion_time"] - prev).dt.total_seconds() / 3600
+    span = pd.Series(np.minimum(since.fillna(hi).to_numpy(float), hi),
+                     index=conv["journey_id"].to_numpy())
+    out = pairs["journey_id"].map(span).fillna(hi).to_numpy(float)
+    return np.maximum(out, cfg.session_hours + 1.0 / 3600)
+
+
+def log_marginal_likelihood(loglik: np.ndarray, mean: float, k: float, cfg: CausedClickConfig) -> float:
+    """Σ_c log Σ_j mass_j e^{loglik[c, j]}: the creators' marginal log-likelihood when each
+    creator's share has the prior Beta(k·mean, k·(1 − mean)).
+
+    `loglik[c, j]` is creator c's log-likelihood when its share is the midpoint of cell j of an
+    even grid of (0, 1) with `prior_grid_cells` cells; mass_j is the Beta's probability of cell
+    j (exact even where the density is infinite at 0 or 1)."""
+    from scipy.special import logsumexp
+    from scipy.stats import beta
+
+    edges = np.linspace(0.0, 1.0, cfg.prior_grid_cells + 1)
+    mass = np.diff(beta.cdf(edges, k * mean, k * (1.0 - mean)))
+    return float(logsumexp(loglik + np.log(np.clip(mass, 1e-300, None))[None, :], axis=1).sum())
+
+
+def choose_prior_strength(loglik: np.ndarray, mean: float, cfg: CausedClickConfig) -> float:
+    """Empirical Bayes: the Beta prior strength k (pseudo-observations at the all-creator share
+    `mean`) with the largest `log_marginal_likelihood`, among 61 strengths log-spaced over
+    `prior_strength_range` (ties go to the stronger pooling). Creators that truly differ (some
+    accounts only intercept, most never do) make a small k win: little pooling. Creators that
+    differ only by chance make a large k win. Without creators, or with a share of 0 or 1, the
+    top of the range."""
+    lo, hi = cfg.prior_strength_range
+    if loglik.size == 0 or not 0 < mean < 1:
+        return float(hi)
+    best_k, best = float(hi), -np.inf
+    for k in np.geomspace(lo, hi, 61)[::-1]:
+        total = log_marginal_likelihood(loglik, mean, float(k), cfg)
+        if total > best + 1e-9:
+            best_k, best = float(k), total
+    return best_k
+
+
+def _grid_mid(cfg: CausedClickConfig) -> np.ndarray:
+    edges = np.linspace(0.0, 1.0, cfg.prior_grid_cells + 1)
+    return (edges[1:] + edges[:-1]) / 2
+
+
+def delay_prior_strength(e: np.ndarray, u: np.ndarray | float, w: float, idx: np.ndarray, n_creators: int,
+                         cfg: CausedClickConfig) -> float:
+    """`prior_strength` of the creators' delay weights w_c: the configured number, or with
+    "auto" the marginal-likelihood choice (`choose_prior_strength`) where creator c's
+    log-likelihood at weight v is Σ_i log(v e_i + (1 − v) u) over its gaps."""
+    if cfg.prior_strength != "auto":
+        return float(cfg.prior_strength)
+    mid = _grid_mid(cfg)
+    ll = np.zeros((n_creators, len(mid)))
+    u = np.broadcast_to(np.asarray(u, dtype=float), e.shape)
+    np.add.at(ll, idx, np.log(mid[None, :] * e[:, None] + (1.0 - mid[None, :]) * u[:, None]))
+    return choose_prior_strength(ll, w, cfg)
+
+
+def intercept_prior_strength(n_int: np.ndarray, n_sess: np.ndarray, pi_all: float,
+                             cfg: CausedClickConfig) -> float:
+    """`prior_strength` of the creators' intercept shares π_c: the configured number, or with
+    "auto" the marginal-likelihood choice (`choose_prior_strength`) where creator c's
+    log-likelihood at share v is x_c log v + (n_c − x_c) log(1 − v) (x_c intercepts among n_c
+    session clicks: a beta-binomial model)."""
+    if cfg.prior_strength != "auto":
+        return float(cfg.prior_strength)
+    mid = _grid_mid(cfg)
+    x, n = np.asarray(n_int, float)[:, None], np.asarray(n_sess, float)[:, None]
+    return choose_prior_strength(x * np.log(mid)[None, :] + (n - x) * np.log1p(-mid)[None, :],
+                                 pi_all, cfg)
+
+
+def fit_delay_mixture(gaps: np.ndarray, creators: np.ndarray, cfg: CausedClickConfig,
+                      n_clicks: np.ndarray | None = None, spans: np.ndarray | None = None
                       ) -> tuple[float, float, pd.Series]:
-    """EM for gaps in (session_hours, lookback]: (τ, pooled w, w_c per creator).
+    """EM for gaps in (session_hours, span]: (τ, pooled w, w_c per creator).
 
     Pooled step: τ and w from every gap. Creator step: τ fixed, w_c by EM with a Beta-like
-    pull (prior_strength pseudo-gaps at the pooled w)."""
-    lo, hi = cfg.session_hours, cfg.lookback_days * 24.0
+    pull (k pseudo-gaps at the pooled w, k from `delay_prior_strength`). Each gap's caused
+    density is the exponential truncated to its journey's span (`spans`, default the lookback)
+    and its baseline density `null_gap_density` of its journey's `n_clicks` of the creator
+    (flat when None or with `null_gap: flat`)."""
+    lo = cfg.session_hours
+    hi = np.full(len(gaps), cfg.lookback_days * 24.0) if spans is None else np.asarray(spans, float)
     g = np.clip(gaps, lo + 1e-9, hi)
+    u0 = null_gap_density(g, None if cfg.null_gap == "flat" else n_clicks, lo, hi)
     tau, w = 48.0, 0.5
     if len(g) == 0:
         return tau, w, pd.Series(dtype=float)
+    span = hi - lo
     for _ in range(cfg.em_iterations):
-        e, u = _densities(g, tau, lo, hi)
-        r = w * e / (w * e + (1 - w) * u)
+        e, _ = _densities(g, tau, lo, hi)
+        r = w * e / (w * e + (1 - w) * u0)
         w_new = float(r.mean())
-        # weighted MLE of a truncated exponential's scale: fixed-point on the mean excess
-        m = float((r * (g - lo)).sum() / max(r.sum(), 1e-12))
-        span = hi - lo
+        # weighted MLE of the scale of exponentials truncated to (0, span_i]: fixed point of
+        # τ = mean excess + Σ r_i span_i / (e^{span_i/τ} − 1) / Σ r_i
+        rs = max(float(r.sum()), 1e-12)
+        m = float((r * (g - lo)).sum()) / rs
         tau_new = tau
-        for _ in range(50):  # mean of Exp(τ) truncated to (0, span] is τ − span/(e^{span/τ} − 1)
-            tau_new = m + span / np.expm1(min(span / tau_new, 700.0))
+        for _ in range(50):
+            tau_new = m + float((r * span / np.expm1(np.minimum(span / tau_new, 700.0))).sum()) / rs
         if abs(w_new - w) < 1e-8 and abs(tau_new - tau) < 1e-6:
             w, tau = w_new, tau_new
             break
         w, tau = w_new, float(np.clip(tau_new, 1e-3, 1e6))
-    e, u = _densities(g, tau, lo, hi)
+    e, _ = _densities(g, tau, lo, hi)
+    u = u0
     names, idx = np.unique(creators.astype(str), return_inverse=True)
     n_c = np.bincount(idx, minlength=len(names)).astype(float)
-    k = cfg.prior_strength
+    k = delay_prior_strength(e, u, w, idx, len(names), cfg)
     wc = np.full(len(names), w)
     for _ in range(cfg.em_iterations):  # every creator at once
         ww = wc[idx]
@@ -128,7 +270,9 @@ def fit_delay_mixture(gaps: np.ndarray, creators: np.ndarray, cfg: CausedClickCo
         wc = new
         if done:
             break
-    return tau, w, pd.Series(wc, index=names, dtype=float)
+    out = pd.Series(wc, index=names, dtype=float)
+    out.attrs["prior_strength"] = k
+    return tau, w, out
 
 
 def caused_probability(touches: pd.DataFrame, journeys: pd.DataFrame,
@@ -144,18 +288,24 @@ def caused_probability(touches: pd.DataFrame, journeys: pd.DataFrame,
     pairs["intercept"] = flag_intercepts(pairs, touches, cfg).to_numpy()
     in_session = (pairs["gap_h"] <= cfg.session_hours).fillna(False).to_numpy()
     delayed = pairs["has_click"].to_numpy() & ~in_session
+    spans = journey_spans(pairs, journeys, cfg)
     tau, w, w_c = fit_delay_mixture(pairs.loc[delayed, "gap_h"].to_numpy(float),
-                                    pairs.loc[delayed, "creator_id"].to_numpy(), cfg)
-    lo, hi = cfg.session_hours, cfg.lookback_days * 24.0
-    e, u = _densities(np.clip(pairs["gap_h"].fillna(hi).to_numpy(float), lo + 1e-9, hi), tau, lo, hi)
+                                    pairs.loc[delayed, "creator_id"].to_numpy(), cfg,
+                                    pairs.loc[delayed, "n_clicks"].to_numpy(float), spans[delayed])
+    lo = cfg.session_hours
+    g_all = np.clip(pairs["gap_h"].fillna(pd.Series(spans, index=pairs.index)).to_numpy(float),
+                    lo + 1e-9, spans)
+    e, _ = _densities(g_all, tau, lo, spans)
+    u = null_gap_density(g_all, None if cfg.null_gap == "flat" else pairs["n_clicks"].to_numpy(float),
+                         lo, spans)
     wc = pairs["creator_id"].map(w_c).fillna(w).to_numpy(float)
     p_delay = wc * e / (wc * e + (1 - wc) * u)
     # intercept share of each creator's session clicks, pooled
     sess = pairs[in_session & pairs["has_click"].to_numpy()]
-    k = cfg.prior_strength
     pi_all = float(sess["intercept"].mean()) if len(sess) else 0.0
     n_sess = sess.groupby("creator_id").size()
-    n_int = sess.groupby("creator_id")["intercept"].sum()
+    n_int = sess.groupby("creator_id")["intercept"].sum().reindex(n_sess.index)
+    k = intercept_prior_strength(n_int.to_numpy(), n_sess.to_numpy(), pi_all, cfg)
     pi_c = ((n_int + k * pi_all) / (n_sess + k)).reindex(pairs["creator_id"].unique())
     pi = pairs["creator_id"].map(pi_c).fillna(pi_all).to_numpy(float)
     p_click = np.where(in_session, np.where(pairs["intercept"].to_numpy(), 0.0, 1.0), p_delay)
@@ -164,5 +314,7 @@ def caused_probability(touches: pd.DataFrame, journeys: pd.DataFrame,
     p = np.where(has_click & has_code, np.maximum(p_click, p_code),
                  np.where(has_click, p_click, np.where(has_code, p_code, 0.0)))
     pairs["p_caused"] = np.clip(p, 0.0, 1.0)
-    info = {"tau_h": tau, "w_pooled": w, "intercept_share_pooled": pi_all, "n_pairs": len(pairs)}
+    info = {"tau_h": tau, "w_pooled": w, "intercept_share_pooled": pi_all, "n_pairs": len(pairs),
+            "delay_prior_strength": float(w_c.attrs.get("prior_strength", np.nan)),
+            "intercept_prior_strength": k}
     return pairs.drop(columns="first_click"), info
