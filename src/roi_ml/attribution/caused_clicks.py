@@ -6,27 +6,36 @@ creator caused: heavy buyers click links of creators they follow and buy later a
 apart; a creator's journeys pooled together can, from two observable regularities:
 
 1. **Timing.** A conversion caused by a click follows it after a delay that decays (most within
-   the click session, the rest over days); a baseline buyer who happened to click converts at
-   any time of the lookback, so the gaps of a creator's *uncaused* conversions are spread flat
-   over the lookback window. Each creator's click→conversion gaps (conversions after the click
-   session) are a mixture: exponential delay (scale τ, learned once from every creator's
-   clicks) with weight w_c, plus a flat baseline over the lookback with weight 1 − w_c. w_c is
-   fitted per creator by EM and pooled toward the all-creator weight with `prior_strength`
-   pseudo-conversions, so a creator with few conversions gets the common rate. A conversion
-   within `session_hours` of the click is caused unless it is an intercept (below); one with a
-   longer gap g is caused with the posterior
-   P(caused | g, c) = w_c e(g) / (w_c e(g) + (1 − w_c) u), e the truncated exponential density
-   and u the flat one.
+   the click session, the rest over days); for a baseline buyer who happened to click, the
+   click time is independent of the conversion. A journey holds the person's touches of the
+   `lookback_days` before the conversion *after their previous conversion*, so its span is
+   H = min(lookback, time since the previous conversion): a frequent buyer's clicks are close to
+   their purchases whether or not they caused them. Each creator's click→conversion gaps
+   (conversions after the click session) are a mixture: an exponential delay of scale τ
+   (learned once from every creator's clicks) truncated to (session_hours, H], with weight w_c,
+   and the baseline gap density u — the gap to the last of the journey's n clicks of the
+   creator when the n click times are uniform over the span, n (1 − g/H)^(n−1) / H (flat for
+   n = 1; `null_gap: flat` uses it for every n) — with weight 1 − w_c. w_c is fitted per
+   creator by EM and pooled toward the all-creator weight with k pseudo-conversions, so a
+   creator with few conversions gets the common rate; k is `prior_strength`, or with "auto"
+   the strength that maximises the marginal likelihood of every creator's gaps under a
+   Beta(k·w, k·(1 − w)) prior (empirical Bayes). A conversion within `session_hours` of the
+   click is caused unless it is an intercept (below); one with a longer gap g is caused with
+   the posterior P(caused | g, c) = w_c e(g) / (w_c e(g) + (1 − w_c) u(g)).
 2. **Intercepts.** A buyer who filled a cart in a session without any creator touch shortly
    before (`intercept_cart_minutes`) and then clicked a creator link and bought within the
    session was already checking out: the click is an intercept, caused probability 0. A
    creator's codes are caused in the proportion of its session clicks that are not intercepts
-   (π_c, pooled toward the all-creator share with `prior_strength`): a coupon account whose
-   clicks are intercepts harvests its codes the same way.
+   (π_c, pooled toward the all-creator share with k pseudo-clicks, k chosen like the delay
+   weight's: a beta-binomial marginal likelihood; coupon accounts intercept almost always and
+   other creators almost never, so k comes out small): a coupon account whose clicks are
+   intercepts harvests its codes the same way.
 
 Out of `caused_probability`: one row per converting journey × creator with the creator's touch,
 with p_caused in [0, 1]. Features use only the exports (touch times, touch types, carts,
-conversion times), never the truth. Formulas in docs/metrics.md ("Data-driven attribution").
+conversion times, the person's previous conversion), never the truth. Formulas in
+docs/metrics.md ("Data-driven attribution" and "Caused clicks: journey spans, last-of-n baseline,
+empirical-Bayes pooling").
 """
 
 from __future__ import annotations
@@ -40,7 +49,7 @@ import pandas as pd
 @dataclass
 class CausedClickConfig:
     session_hours: float = 0.5          # a conversion this soon after the click is "in session"
-    lookback_days: float = 30.0         # the journeys' lookback: the flat baseline's span
+    lookback_days: float = 30.0         # the journeys' lookback: the longest span of a journey
     intercept_cart_minutes: float = 60.0  # a cart this soon before the creator touch → intercept
     prior_strength: float | str = "auto"  # pseudo-conversions pulling a creator toward all creators;
     # "auto": chosen per quantity (delay weight, intercept share) by marginal likelihood
@@ -69,9 +78,8 @@ class CausedClickConfig:
 
 def creator_pairs(touches: pd.DataFrame, journeys: pd.DataFrame) -> pd.DataFrame:
     """One row per converting journey × creator touched: journey_id, creator_id, gap_h (hours
-    from the creator's last click to the conversion; NaN without a click), has_click, has_code,
-    intercept (cart in a non-creator session within intercept minutes before the creator's
-    first click, conversion in session) — intercept and in_session filled later."""
+    from the creator's last click to the conversion; NaN without a click), has_click, n_clicks
+    (the creator's clicks in the journey), has_code, first_click."""
     conv = journeys.loc[journeys["converted"], ["journey_id", "conversion_time"]]
     t = touches[touches["creator_id"].notna() & touches["journey_id"].isin(conv["journey_id"])]
     if t.empty:
@@ -83,11 +91,13 @@ def creator_pairs(touches: pd.DataFrame, journeys: pd.DataFrame) -> pd.DataFrame
                              "has_code": pd.Series([], dtype=bool),
                              "first_click": pd.Series([], dtype="datetime64[us, UTC]")})
     is_click = (t["touch_type"] == "click").to_numpy()
-    clicks = t[is_click].groupby(["journey_id", "creator_id"])["timestamp"].agg(["max", "min", "size"])
-    pairs = t.groupby(["journey_id", "creator_id"]).agg(
-        has_code=("touch_type", lambda s: bool((s == "code").any())))
-    pairs = pairs.join(clicks.rename(columns={"max": "last_click", "min": "first_click",
-                                              "size": "n_clicks"}))
+    key = ["journey_id", "creator_id"]
+    clicks = t[is_click].groupby(key).agg(last_click=("timestamp", "max"),
+                                          first_click=("timestamp", "min"),
+                                          n_clicks=("timestamp", "size"))
+    pairs = (t.assign(_code=(t["touch_type"] == "code").to_numpy())
+             .groupby(key).agg(has_code=("_code", "any")))
+    pairs = pairs.join(clicks)
     pairs = pairs.reset_index().merge(conv, on="journey_id")
     pairs["has_click"] = pairs["last_click"].notna()
     pairs["n_clicks"] = pairs["n_clicks"].fillna(0).astype("int64")
@@ -280,7 +290,8 @@ def caused_probability(touches: pd.DataFrame, journeys: pd.DataFrame,
     """Per converting journey × creator touched: p_caused (see the module docstring).
 
     Out: (pairs [journey_id, creator_id, gap_h, has_click, has_code, intercept, p_caused],
-    info {tau_h, w_pooled, intercept_share_pooled, n_pairs})."""
+    info {tau_h, w_pooled, intercept_share_pooled, n_pairs, delay_prior_strength,
+    intercept_prior_strength})."""
     cfg = config or CausedClickConfig()
     pairs = creator_pairs(touches, journeys)
     if pairs.empty:
