@@ -214,8 +214,16 @@ def delay_prior_strength(e: np.ndarray, u: np.ndarray | float, w: float, idx: np
         return float(cfg.prior_strength)
     mid = _grid_mid(cfg)
     ll = np.zeros((n_creators, len(mid)))
-    u = np.broadcast_to(np.asarray(u, dtype=float), e.shape)
-    np.add.at(ll, idx, np.log(mid[None, :] * e[:, None] + (1.0 - mid[None, :]) * u[:, None]))
+    order = np.argsort(idx, kind="stable")  # gaps grouped by creator, summed in row chunks
+    e_s = np.asarray(e, dtype=float)[order]
+    u_s = np.broadcast_to(np.asarray(u, dtype=float), np.shape(e))[order]
+    i_s = np.asarray(idx)[order]
+    step = 8192
+    for a in range(0, len(i_s), step):
+        ii = i_s[a:a + step]
+        rows = np.log(mid[None, :] * e_s[a:a + step, None] + (1.0 - mid[None, :]) * u_s[a:a + step, None])
+        starts = np.flatnonzero(np.r_[True, ii[1:] != ii[:-1]])
+        ll[ii[starts]] += np.add.reduceat(rows, starts, axis=0)
     return choose_prior_strength(ll, w, cfg)
 
 

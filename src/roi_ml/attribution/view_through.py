@@ -37,7 +37,8 @@ prior for the view-through size, the regression estimates the ratio pooled by pl
 groups and creators deviate only with evidence (Gaussian priors a ~ N(0, s²), s per level,
 ρ₀ and the baseline nearly flat). The baseline is an intercept, a piecewise-linear trend,
 weekday dummies, yearly harmonics and holiday windows a user knows (Black Friday to Cyber
-Monday, the Christmas run-up, Valentine's, Mother's Day, Prime Day, plus `extra_holidays`).
+Monday, the Christmas run-up, Valentine's, Mother's Day, Prime Day by default: `holiday_windows`
+in conf, calendar rules read by `day_rule`; plus `extra_holidays`).
 With `response: first` and a `touchless_first_conversions` column (person ids in the journeys),
 y is the people's first conversions in the window (repeat purchases are baseline noise; most
 view-through buyers are new) and θ is rescaled by ρ(all) / ρ(first) from two pooled fits, so
