@@ -59,7 +59,11 @@ class CausedClickConfig:
     null_gap: str = "last_of_n"         # baseline gap density: last_of_n (the last of the journey's
     # n clicks of the creator, independent of the conversion) or flat (as if n = 1)
     prior_strength_range: tuple = (0.01, 1000.0)  # strengths searched by "auto" (log-spaced)
-    prior_grid_cells: int = 200         # cells of the share grid the marginal likelihood integrates over
+    prior_strength_steps: int = 61      # how many strengths "auto" compares over that range
+    prior_grid_cells: int = 200         # cells of the delay weights' quadrature (even in asinh(logit v))
+    prior_grid_nodes: int = 4           # Gauss–Legendre nodes per cell
+    prior_grid_logit_max: float = 30.0  # the quadrature covers logit v in [−30, 30]; the Beta's
+    # exact tail masses beyond sit at the cuts
 
     def __post_init__(self) -> None:
         k = self.prior_strength
@@ -71,6 +75,14 @@ class CausedClickConfig:
             raise ValueError("attribution.data_driven.caused_clicks.prior_strength_range must be "
                              f"[low, high] with 0 < low < high, got {list(self.prior_strength_range)}")
         self.prior_strength_range = (float(lo), float(hi))
+        for key in ("prior_strength_steps", "prior_grid_cells", "prior_grid_nodes"):
+            val = getattr(self, key)
+            if isinstance(val, bool) or not isinstance(val, int) or val < 1:
+                raise ValueError(f"attribution.data_driven.caused_clicks.{key} must be a whole number "
+                                 f">= 1, got {val!r} (conf/base/parameters_attribution.yml)")
+        if not self.prior_grid_logit_max > 0:
+            raise ValueError("attribution.data_driven.caused_clicks.prior_grid_logit_max must be > 0, "
+                             f"got {self.prior_grid_logit_max!r} (conf/base/parameters_attribution.yml)")
         if self.null_gap not in ("last_of_n", "flat"):
             raise ValueError("attribution.data_driven.caused_clicks.null_gap must be 'last_of_n' or "
                              f"'flat', got {self.null_gap!r} (conf/base/parameters_attribution.yml)")
@@ -167,78 +179,144 @@ def journey_spans(pairs: pd.DataFrame, journeys: pd.DataFrame, cfg: CausedClickC
     return np.maximum(out, cfg.session_hours + 1.0 / 3600)
 
 
-def log_marginal_likelihood(loglik: np.ndarray, mean: float, k: float, cfg: CausedClickConfig) -> float:
-    """Σ_c log Σ_j mass_j e^{loglik[c, j]}: the creators' marginal log-likelihood when each
-    creator's share has the prior Beta(k·mean, k·(1 − mean)).
+def share_quadrature(cfg: CausedClickConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Nodes on (0, 1) for integrating a creator's likelihood over its share v against a Beta
+    prior: (v, s, ds_weight). The share is mapped to s with logit(v) = sinh(s), s in
+    [−asinh(T), asinh(T)], T = `prior_grid_logit_max`, cut into `prior_grid_cells` even cells of s
+    with `prior_grid_nodes` Gauss–Legendre nodes each; the two tails beyond logit ±T are two more
+    nodes (v at the cut) whose weight is the Beta's exact tail mass. In v the cells are about
+    0.25·Δs wide near v = 0.5 and shrink geometrically toward 0 and 1, where a Beta with a small
+    strength puts most of its mass (midpoints of an even grid of v overstate the likelihood
+    there)."""
+    from numpy.polynomial.legendre import leggauss
 
-    `loglik[c, j]` is creator c's log-likelihood when its share is the midpoint of cell j of an
-    even grid of (0, 1) with `prior_grid_cells` cells; mass_j is the Beta's probability of cell
-    j (exact even where the density is infinite at 0 or 1)."""
+    smax = float(np.arcsinh(cfg.prior_grid_logit_max))
+    edges = np.linspace(-smax, smax, cfg.prior_grid_cells + 1)
+    x, wts = leggauss(cfg.prior_grid_nodes)
+    half = np.diff(edges)[:, None] / 2
+    s = ((edges[:-1] + edges[1:])[:, None] / 2 + half * x[None, :]).ravel()
+    ds = (half * wts[None, :]).ravel()
+    t = np.sinh(s)
+    v = 1.0 / (1.0 + np.exp(-t))
+    return v, s, ds
+
+
+def beta_quadrature_log_weights(mean: float, k: float, cfg: CausedClickConfig) -> tuple[np.ndarray, np.ndarray]:
+    """(v, log weights) with Σ weights · f(v) ≈ E f(V), V ~ Beta(k·mean, k·(1 − mean)), for f
+    continuous on [0, 1]: Gauss–Legendre in s (`share_quadrature`) of the Beta density times
+    dv/ds = v (1 − v) cosh(s), plus the exact tail masses below and above logit ∓T (scipy's
+    regularised incomplete beta) at the two cut points; the inner weights are rescaled so the
+    total is exactly 1."""
+    from scipy.special import betaln
+    from scipy.stats import beta as beta_dist
+
+    a, b = k * mean, k * (1.0 - mean)
+    v, s, ds = share_quadrature(cfg)
+    t = np.sinh(s)
+    log_v, log_1v = -np.logaddexp(0.0, -t), -np.logaddexp(0.0, t)  # log v, log(1 − v), stable
+    log_inner = (a * log_v + b * log_1v - betaln(a, b) + np.log(np.cosh(s)) + np.log(ds))
+    v_lo = 1.0 / (1.0 + np.exp(cfg.prior_grid_logit_max))
+    v_hi = 1.0 - v_lo
+    tail_lo = float(beta_dist.cdf(v_lo, a, b))
+    tail_hi = float(beta_dist.sf(v_hi, a, b))
+    inner = max(1.0 - tail_lo - tail_hi, 1e-300)
     from scipy.special import logsumexp
-    from scipy.stats import beta
+    log_inner = log_inner - logsumexp(log_inner) + np.log(inner)
+    nodes = np.r_[v_lo, v, v_hi]
+    logw = np.r_[np.log(max(tail_lo, 1e-300)), log_inner, np.log(max(tail_hi, 1e-300))]
+    return nodes, logw
 
-    edges = np.linspace(0.0, 1.0, cfg.prior_grid_cells + 1)
-    mass = np.diff(beta.cdf(edges, k * mean, k * (1.0 - mean)))
-    return float(logsumexp(loglik + np.log(np.clip(mass, 1e-300, None))[None, :], axis=1).sum())
+
+def share_nodes(cfg: CausedClickConfig) -> np.ndarray:
+    """The shares v at which `delay_prior_strength` evaluates each creator's likelihood: the
+    lower cut, the Gauss–Legendre nodes of `share_quadrature`, the upper cut (the order of
+    `beta_quadrature_log_weights`)."""
+    v_lo = 1.0 / (1.0 + np.exp(cfg.prior_grid_logit_max))
+    return np.r_[v_lo, share_quadrature(cfg)[0], 1.0 - v_lo]
 
 
-def choose_prior_strength(loglik: np.ndarray, mean: float, cfg: CausedClickConfig) -> float:
-    """Empirical Bayes: the Beta prior strength k (pseudo-observations at the all-creator share
-    `mean`) with the largest `log_marginal_likelihood`, among 61 strengths log-spaced over
-    `prior_strength_range` (ties go to the stronger pooling). Creators that truly differ (some
-    accounts only intercept, most never do) make a small k win: little pooling. Creators that
-    differ only by chance make a large k win. Without creators, or with a share of 0 or 1, the
-    top of the range."""
+def log_marginal_likelihood(loglik: np.ndarray, mean: float, k: float, cfg: CausedClickConfig) -> float:
+    """Σ_c log ∫ L_c(v) Beta(v; k·mean, k·(1 − mean)) dv: the creators' marginal
+    log-likelihood when each creator's share has that prior, by the quadrature of
+    `beta_quadrature_log_weights`; `loglik[c, j]` is log L_c at `share_nodes(cfg)[j]`. Exact
+    up to the quadrature (Gauss–Legendre on cells that shrink toward 0 and 1; it converges:
+    twice the nodes pick the same strength), not a closed form — for binomial likelihoods use
+    `beta_binomial_log_marginal`, which is."""
+    from scipy.special import logsumexp
+
+    _, logw = beta_quadrature_log_weights(mean, k, cfg)
+    return float(logsumexp(loglik + logw[None, :], axis=1).sum())
+
+
+def beta_binomial_log_marginal(x: np.ndarray, n: np.ndarray, mean: float, k: float) -> float:
+    """Σ_c log ∫ v^x_c (1 − v)^(n_c − x_c) Beta(v; a, b) dv = Σ_c [B(x_c + a, n_c − x_c + b) −
+    B(a, b)] (log beta functions, a = k·mean, b = k·(1 − mean)): the exact beta-binomial marginal
+    likelihood without the binomial coefficients (they do not depend on k)."""
+    from scipy.special import betaln
+
+    a, b = k * mean, k * (1.0 - mean)
+    x, n = np.asarray(x, float), np.asarray(n, float)
+    return float((betaln(x + a, n - x + b) - betaln(a, b)).sum())
+
+
+def prior_strength_candidates(cfg: CausedClickConfig) -> np.ndarray:
+    """The strengths `auto` compares: `prior_strength_steps` log-spaced over `prior_strength_range`."""
     lo, hi = cfg.prior_strength_range
-    if loglik.size == 0 or not 0 < mean < 1:
+    return np.geomspace(lo, hi, cfg.prior_strength_steps)
+
+
+def choose_prior_strength(total, mean: float, n_creators: int, cfg: CausedClickConfig) -> float:
+    """Empirical Bayes: the Beta prior strength k (pseudo-observations at the all-creator share
+    `mean`) with the largest marginal log-likelihood `total(k)`, among `prior_strength_candidates`
+    (ties within 1e-9 go to the stronger pooling). Creators that truly differ (some accounts
+    only intercept, most never do) make a small k win: little pooling. Creators that differ only
+    by chance make a large k win. Without creators, or with a share of 0 or 1, the top of the
+    range."""
+    hi = cfg.prior_strength_range[1]
+    if n_creators == 0 or not 0 < mean < 1:
         return float(hi)
     best_k, best = float(hi), -np.inf
-    for k in np.geomspace(lo, hi, 61)[::-1]:
-        total = log_marginal_likelihood(loglik, mean, float(k), cfg)
-        if total > best + 1e-9:
-            best_k, best = float(k), total
+    for k in prior_strength_candidates(cfg)[::-1]:
+        val = total(float(k))
+        if val > best + 1e-9:
+            best_k, best = float(k), val
     return best_k
-
-
-def _grid_mid(cfg: CausedClickConfig) -> np.ndarray:
-    edges = np.linspace(0.0, 1.0, cfg.prior_grid_cells + 1)
-    return (edges[1:] + edges[:-1]) / 2
 
 
 def delay_prior_strength(e: np.ndarray, u: np.ndarray | float, w: float, idx: np.ndarray, n_creators: int,
                          cfg: CausedClickConfig) -> float:
     """`prior_strength` of the creators' delay weights w_c: the configured number, or with
     "auto" the marginal-likelihood choice (`choose_prior_strength`) where creator c's
-    log-likelihood at weight v is Σ_i log(v e_i + (1 − v) u) over its gaps."""
+    likelihood at weight v is Π_i (v e_i + (1 − v) u_i) over its gaps (a mixture: no closed form,
+    integrated by `log_marginal_likelihood`'s quadrature)."""
     if cfg.prior_strength != "auto":
         return float(cfg.prior_strength)
-    mid = _grid_mid(cfg)
+    mid = share_nodes(cfg)
     ll = np.zeros((n_creators, len(mid)))
     order = np.argsort(idx, kind="stable")  # gaps grouped by creator, summed in row chunks
     e_s = np.asarray(e, dtype=float)[order]
     u_s = np.broadcast_to(np.asarray(u, dtype=float), np.shape(e))[order]
     i_s = np.asarray(idx)[order]
-    step = 8192
-    for a in range(0, len(i_s), step):
-        ii = i_s[a:a + step]
-        rows = np.log(mid[None, :] * e_s[a:a + step, None] + (1.0 - mid[None, :]) * u_s[a:a + step, None])
-        starts = np.flatnonzero(np.r_[True, ii[1:] != ii[:-1]])
-        ll[ii[starts]] += np.add.reduceat(rows, starts, axis=0)
-    return choose_prior_strength(ll, w, cfg)
+    step = 4096
+    with np.errstate(divide="ignore"):
+        for a in range(0, len(i_s), step):
+            ii = i_s[a:a + step]
+            rows = np.log(mid[None, :] * e_s[a:a + step, None] + (1.0 - mid[None, :]) * u_s[a:a + step, None])
+            starts = np.flatnonzero(np.r_[True, ii[1:] != ii[:-1]])
+            ll[ii[starts]] += np.add.reduceat(rows, starts, axis=0)
+    return choose_prior_strength(lambda k: log_marginal_likelihood(ll, w, k, cfg), w, n_creators, cfg)
 
 
 def intercept_prior_strength(n_int: np.ndarray, n_sess: np.ndarray, pi_all: float,
                              cfg: CausedClickConfig) -> float:
     """`prior_strength` of the creators' intercept shares π_c: the configured number, or with
-    "auto" the marginal-likelihood choice (`choose_prior_strength`) where creator c's
-    log-likelihood at share v is x_c log v + (n_c − x_c) log(1 − v) (x_c intercepts among n_c
-    session clicks: a beta-binomial model)."""
+    "auto" the marginal-likelihood choice (`choose_prior_strength`) of the exact beta-binomial
+    model (x_c intercepts among n_c session clicks; `beta_binomial_log_marginal`)."""
     if cfg.prior_strength != "auto":
         return float(cfg.prior_strength)
-    mid = _grid_mid(cfg)
-    x, n = np.asarray(n_int, float)[:, None], np.asarray(n_sess, float)[:, None]
-    return choose_prior_strength(x * np.log(mid)[None, :] + (n - x) * np.log1p(-mid)[None, :],
-                                 pi_all, cfg)
+    x, n = np.asarray(n_int, float), np.asarray(n_sess, float)
+    return choose_prior_strength(lambda k: beta_binomial_log_marginal(x, n, pi_all, k), pi_all,
+                                 len(x), cfg)
 
 
 def fit_delay_mixture(gaps: np.ndarray, creators: np.ndarray, cfg: CausedClickConfig,
