@@ -58,6 +58,10 @@ class CausedClickConfig:
     # conversion: the gaps' densities are truncated to that span (False: the whole lookback)
     null_gap: str = "last_of_n"         # baseline gap density: last_of_n (the last of the journey's
     # n clicks of the creator, independent of the conversion) or flat (as if n = 1)
+    burst_gap_hours: float = 1.0        # a creator's clicks this close to the previous one count as one
+    # burst: n of the last-of-n baseline is the number of bursts (clicks come in bursts, not alone)
+    null_gap_flat_weight: float | str = "auto"  # share of the flat density in the baseline gap
+    # density (repeated bursts are not independent of each other either); auto: fitted by EM
     prior_strength_range: tuple = (0.01, 1000.0)  # strengths searched by "auto" (log-spaced)
     prior_strength_steps: int = 61      # how many strengths "auto" compares over that range
     prior_grid_cells: int = 200         # cells of the delay weights' quadrature (even in asinh(logit v))
@@ -83,15 +87,25 @@ class CausedClickConfig:
         if not self.prior_grid_logit_max > 0:
             raise ValueError("attribution.data_driven.caused_clicks.prior_grid_logit_max must be > 0, "
                              f"got {self.prior_grid_logit_max!r} (conf/base/parameters_attribution.yml)")
+        fw = self.null_gap_flat_weight
+        if not (fw == "auto" or (isinstance(fw, int | float) and not isinstance(fw, bool) and 0 <= fw <= 1)):
+            raise ValueError("attribution.data_driven.caused_clicks.null_gap_flat_weight must be a number "
+                             f"in [0, 1] or 'auto', got {fw!r} (conf/base/parameters_attribution.yml)")
+        if isinstance(self.burst_gap_hours, bool) or not isinstance(self.burst_gap_hours, int | float) \
+                or self.burst_gap_hours < 0:
+            raise ValueError("attribution.data_driven.caused_clicks.burst_gap_hours must be a number >= 0, "
+                             f"got {self.burst_gap_hours!r} (conf/base/parameters_attribution.yml)")
         if self.null_gap not in ("last_of_n", "flat"):
             raise ValueError("attribution.data_driven.caused_clicks.null_gap must be 'last_of_n' or "
                              f"'flat', got {self.null_gap!r} (conf/base/parameters_attribution.yml)")
 
 
-def creator_pairs(touches: pd.DataFrame, journeys: pd.DataFrame) -> pd.DataFrame:
+def creator_pairs(touches: pd.DataFrame, journeys: pd.DataFrame, burst_gap_hours: float = 0.0) -> pd.DataFrame:
     """One row per converting journey × creator touched: journey_id, creator_id, gap_h (hours
     from the creator's last click to the conversion; NaN without a click), has_click, n_clicks
-    (the creator's clicks in the journey), has_code, first_click."""
+    (the creator's clicks in the journey), n_bursts (its bursts: a click more than
+    `burst_gap_hours` after the creator's previous click in the journey starts a new one; 0 h:
+    every click at a distinct time is a burst), has_code, first_click."""
     conv = journeys.loc[journeys["converted"], ["journey_id", "conversion_time"]]
     t = touches[touches["creator_id"].notna() & touches["journey_id"].isin(conv["journey_id"])]
     if t.empty:
@@ -100,6 +114,7 @@ def creator_pairs(touches: pd.DataFrame, journeys: pd.DataFrame) -> pd.DataFrame
                              "gap_h": pd.Series([], dtype=float),
                              "has_click": pd.Series([], dtype=bool),
                              "n_clicks": pd.Series([], dtype="int64"),
+                             "n_bursts": pd.Series([], dtype="int64"),
                              "has_code": pd.Series([], dtype=bool),
                              "first_click": pd.Series([], dtype="datetime64[us, UTC]")})
     is_click = (t["touch_type"] == "click").to_numpy()
@@ -110,12 +125,17 @@ def creator_pairs(touches: pd.DataFrame, journeys: pd.DataFrame) -> pd.DataFrame
     pairs = (t.assign(_code=(t["touch_type"] == "code").to_numpy())
              .groupby(key).agg(has_code=("_code", "any")))
     pairs = pairs.join(clicks)
+    c = t.loc[is_click, key + ["timestamp"]].sort_values(key + ["timestamp"])
+    step_h = c.groupby(key)["timestamp"].diff().dt.total_seconds() / 3600
+    new_burst = step_h.isna() | (step_h > burst_gap_hours)
+    pairs = pairs.join(new_burst.groupby([c["journey_id"], c["creator_id"]]).sum().rename("n_bursts"))
     pairs = pairs.reset_index().merge(conv, on="journey_id")
     pairs["has_click"] = pairs["last_click"].notna()
     pairs["n_clicks"] = pairs["n_clicks"].fillna(0).astype("int64")
+    pairs["n_bursts"] = pairs["n_bursts"].fillna(0).astype("int64")
     pairs["gap_h"] = (pairs["conversion_time"] - pairs["last_click"]).dt.total_seconds() / 3600
-    return pairs[["journey_id", "creator_id", "gap_h", "has_click", "n_clicks", "has_code",
-                  "first_click"]]
+    return pairs[["journey_id", "creator_id", "gap_h", "has_click", "n_clicks", "n_bursts",
+                  "has_code", "first_click"]]
 
 
 def flag_intercepts(pairs: pd.DataFrame, touches: pd.DataFrame, cfg: CausedClickConfig) -> pd.Series:
@@ -139,7 +159,8 @@ def _densities(g: np.ndarray, tau: float, lo: float, hi) -> tuple[np.ndarray, np
     return np.exp(-g / tau) / tau / np.maximum(mass, 1e-12), 1.0 / (hi - lo)
 
 
-def null_gap_density(g: np.ndarray, n: np.ndarray | None, lo: float, hi) -> np.ndarray | float:
+def null_gap_density(g: np.ndarray, n: np.ndarray | None, lo: float, hi,
+                     flat_weight: float = 0.0) -> np.ndarray | float:
     """Density on (lo, hi] of the gap from the last of n clicks to a conversion they did not
     cause (`hi` one number or one per gap: the journey's span).
 
@@ -147,13 +168,18 @@ def null_gap_density(g: np.ndarray, n: np.ndarray | None, lo: float, hi) -> np.n
     independent of the conversion time, so given n of them they are n uniform times in the span
     and the gap g to the last one is H·(1 − max of n uniforms): density n (1 − g/H)^(n−1) / H,
     of which (1 − lo/H)^n lies above lo. n = 1 (and `n` None, the `null_gap: flat` setting)
-    gives the flat density 1 / (H − lo); more clicks put the last one closer to the conversion."""
+    gives the flat density 1 / (H − lo); more clicks put the last one closer to the conversion.
+    Real repeated clicks (bursts) are not independent, and the last-of-n density is 0 at g = H
+    for n ≥ 2 (a caused probability of 1 there): `flat_weight` ε mixes in the flat density,
+    (1 − ε) · last-of-n + ε / (H − lo), > 0 everywhere when ε > 0."""
     hi = np.asarray(hi, dtype=float)
+    flat = 1.0 / (hi - lo)
     if n is None:
-        return 1.0 / (hi - lo)
+        return flat
     n = np.maximum(np.asarray(n, dtype=float), 1.0)
     x = np.clip(1.0 - np.asarray(g, dtype=float) / hi, 0.0, 1.0)
-    return n * x ** (n - 1.0) / hi / np.maximum((1.0 - lo / hi) ** n, 1e-300)
+    last = n * x ** (n - 1.0) / hi / np.maximum((1.0 - lo / hi) ** n, 1e-300)
+    return (1.0 - flat_weight) * last + flat_weight * flat
 
 
 def journey_spans(pairs: pd.DataFrame, journeys: pd.DataFrame, cfg: CausedClickConfig) -> np.ndarray:
@@ -327,20 +353,36 @@ def fit_delay_mixture(gaps: np.ndarray, creators: np.ndarray, cfg: CausedClickCo
     Pooled step: τ and w from every gap. Creator step: τ fixed, w_c by EM with a Beta-like
     pull (k pseudo-gaps at the pooled w, k from `delay_prior_strength`). Each gap's caused
     density is the exponential truncated to its journey's span (`spans`, default the lookback)
-    and its baseline density `null_gap_density` of its journey's `n_clicks` of the creator
-    (flat when None or with `null_gap: flat`)."""
+    and its baseline density `null_gap_density` of its journey's `n_clicks` (bursts) of the
+    creator (flat when None or with `null_gap: flat`), with the flat share ε of
+    `null_gap_flat_weight` — fitted in the pooled EM when "auto" (ε's MLE uses the gaps with
+    n ≥ 2, the only ones whose likelihood depends on it), returned in `.attrs`."""
     lo = cfg.session_hours
     hi = np.full(len(gaps), cfg.lookback_days * 24.0) if spans is None else np.asarray(spans, float)
     g = np.clip(gaps, lo + 1e-9, hi)
-    u0 = null_gap_density(g, None if cfg.null_gap == "flat" else n_clicks, lo, hi)
+    n_null = None if cfg.null_gap == "flat" else n_clicks
+    u_last = null_gap_density(g, n_null, lo, hi)       # the last-of-n density alone (ε = 0)
+    u_flat = null_gap_density(g, None, lo, hi)         # the flat one
+    fit_eps = cfg.null_gap_flat_weight == "auto" and n_null is not None
+    eps = 0.5 if fit_eps else (0.0 if cfg.null_gap_flat_weight == "auto" else float(cfg.null_gap_flat_weight))
+    multi = np.asarray(n_null, float) >= 2 if n_null is not None else np.zeros(len(g), bool)
     tau, w = 48.0, 0.5
     if len(g) == 0:
-        return tau, w, pd.Series(dtype=float)
+        out = pd.Series(dtype=float)
+        out.attrs["null_gap_flat_weight"] = eps
+        return tau, w, out
     span = hi - lo
     for _ in range(cfg.em_iterations):
         e, _ = _densities(g, tau, lo, hi)
+        u0 = (1 - eps) * u_last + eps * u_flat
         r = w * e / (w * e + (1 - w) * u0)
         w_new = float(r.mean())
+        eps_new = eps
+        if fit_eps and multi.any():
+            # the flat share of the baseline, from the gaps whose two baseline densities differ
+            # (n ≥ 2): its responsibility among the uncaused part
+            rf = (1 - r[multi]) * eps * u_flat[multi] / np.maximum(u0[multi], 1e-300)
+            eps_new = float(rf.sum() / max(float((1 - r[multi]).sum()), 1e-12))
         # weighted MLE of the scale of exponentials truncated to (0, span_i]: fixed point of
         # τ = mean excess + Σ r_i span_i / (e^{span_i/τ} − 1) / Σ r_i
         rs = max(float(r.sum()), 1e-12)
@@ -348,12 +390,12 @@ def fit_delay_mixture(gaps: np.ndarray, creators: np.ndarray, cfg: CausedClickCo
         tau_new = tau
         for _ in range(50):
             tau_new = m + float((r * span / np.expm1(np.minimum(span / tau_new, 700.0))).sum()) / rs
-        if abs(w_new - w) < 1e-8 and abs(tau_new - tau) < 1e-6:
-            w, tau = w_new, tau_new
+        if abs(w_new - w) < 1e-8 and abs(tau_new - tau) < 1e-6 and abs(eps_new - eps) < 1e-8:
+            w, tau, eps = w_new, tau_new, eps_new
             break
-        w, tau = w_new, float(np.clip(tau_new, 1e-3, 1e6))
+        w, tau, eps = w_new, float(np.clip(tau_new, 1e-3, 1e6)), eps_new
     e, _ = _densities(g, tau, lo, hi)
-    u = u0
+    u = (1 - eps) * u_last + eps * u_flat
     names, idx = np.unique(creators.astype(str), return_inverse=True)
     n_c = np.bincount(idx, minlength=len(names)).astype(float)
     k = delay_prior_strength(e, u, w, idx, len(names), cfg)
@@ -368,6 +410,7 @@ def fit_delay_mixture(gaps: np.ndarray, creators: np.ndarray, cfg: CausedClickCo
             break
     out = pd.Series(wc, index=names, dtype=float)
     out.attrs["prior_strength"] = k
+    out.attrs["null_gap_flat_weight"] = eps
     return tau, w, out
 
 
@@ -377,9 +420,9 @@ def caused_probability(touches: pd.DataFrame, journeys: pd.DataFrame,
 
     Out: (pairs [journey_id, creator_id, gap_h, has_click, has_code, intercept, p_caused],
     info {tau_h, w_pooled, intercept_share_pooled, n_pairs, delay_prior_strength,
-    intercept_prior_strength})."""
+    intercept_prior_strength, null_gap_flat_weight})."""
     cfg = config or CausedClickConfig()
-    pairs = creator_pairs(touches, journeys)
+    pairs = creator_pairs(touches, journeys, cfg.burst_gap_hours)
     if pairs.empty:
         return pairs.assign(intercept=False, p_caused=0.0), {"n_pairs": 0}
     pairs["intercept"] = flag_intercepts(pairs, touches, cfg).to_numpy()
@@ -388,13 +431,14 @@ def caused_probability(touches: pd.DataFrame, journeys: pd.DataFrame,
     spans = journey_spans(pairs, journeys, cfg)
     tau, w, w_c = fit_delay_mixture(pairs.loc[delayed, "gap_h"].to_numpy(float),
                                     pairs.loc[delayed, "creator_id"].to_numpy(), cfg,
-                                    pairs.loc[delayed, "n_clicks"].to_numpy(float), spans[delayed])
+                                    pairs.loc[delayed, "n_bursts"].to_numpy(float), spans[delayed])
     lo = cfg.session_hours
     g_all = np.clip(pairs["gap_h"].fillna(pd.Series(spans, index=pairs.index)).to_numpy(float),
                     lo + 1e-9, spans)
     e, _ = _densities(g_all, tau, lo, spans)
-    u = null_gap_density(g_all, None if cfg.null_gap == "flat" else pairs["n_clicks"].to_numpy(float),
-                         lo, spans)
+    eps = float(w_c.attrs.get("null_gap_flat_weight", 0.0))
+    u = null_gap_density(g_all, None if cfg.null_gap == "flat" else pairs["n_bursts"].to_numpy(float),
+                         lo, spans, eps)
     wc = pairs["creator_id"].map(w_c).fillna(w).to_numpy(float)
     p_delay = wc * e / (wc * e + (1 - wc) * u)
     # intercept share of each creator's session clicks, pooled
@@ -413,5 +457,5 @@ def caused_probability(touches: pd.DataFrame, journeys: pd.DataFrame,
     pairs["p_caused"] = np.clip(p, 0.0, 1.0)
     info = {"tau_h": tau, "w_pooled": w, "intercept_share_pooled": pi_all, "n_pairs": len(pairs),
             "delay_prior_strength": float(w_c.attrs.get("prior_strength", np.nan)),
-            "intercept_prior_strength": k}
+            "intercept_prior_strength": k, "null_gap_flat_weight": eps}
     return pairs.drop(columns="first_click"), info
