@@ -70,3 +70,39 @@ def test_conf_holiday_windows_equal_the_code_default():
     conf = params["attribution"]["data_driven"]["view_through"]["holiday_windows"]
     assert {k: list(v) for k, v in conf.items()} == DEFAULT_HOLIDAY_WINDOWS
     assert ViewThroughConfig().holiday_windows == DEFAULT_HOLIDAY_WINDOWS
+
+
+def test_february_29_is_rejected_with_the_conf_key():
+    # 02-29 exists only in leap years: it would pass a 2024-only check and crash in 2025
+    with pytest.raises(ValueError, match="02-29 exists only in leap years.*parameters_attribution.yml"):
+        day_rule("02-29", 2024)
+    with pytest.raises(ValueError, match="holiday_windows.*02-29"):
+        ViewThroughConfig.from_params({"holiday_windows": {"leap": ["02-28", "02-29"]}})
+
+
+def test_a_rule_missing_in_some_years_is_stopped_when_the_settings_are_read():
+    # 1 Feb 2025 is a Saturday: Saturdays 1, 8, 15, 22 — no 5th; it exists in 2020 (1, 8, …, 29)
+    assert day_rule("5th sat feb", 2020) == pd.Timestamp("2020-02-29")
+    with pytest.raises(ValueError, match="cannot read the day rule '5th sat feb'"):
+        ViewThroughConfig.from_params({"holiday_windows": {"odd": ["5th sat feb", "03-01"]}})
+
+
+def test_a_window_wrapping_the_year_end_by_hand():
+    """["12-26", "01-02"]: 26–31 December and 1–2 January of the next year, 8 days per winter.
+    Days 2024-12-20 … 2025-01-10: on from 12-26 to 01-02 (6 + 2 = 8 days); days of early January
+    2025 belong to the window that started in 2024 (the year before the first day)."""
+    days = pd.date_range("2024-12-20", "2025-01-10", freq="D")
+    h = holiday_windows(days, None, {"new_year": ["12-26", "01-02"]})
+    on = h.index[h["new_year"] > 0]
+    assert on.min() == pd.Timestamp("2024-12-26") and on.max() == pd.Timestamp("2025-01-02")
+    assert int(h["new_year"].sum()) == 8
+    # only January in the data: still on for 1-2 January (window of the previous year)
+    jan = holiday_windows(pd.date_range("2025-01-01", "2025-01-05"), None, {"new_year": ["12-26", "01-02"]})
+    assert jan["new_year"].tolist() == [1.0, 1.0, 0.0, 0.0, 0.0]
+    assert ViewThroughConfig.from_params({"holiday_windows": {"new_year": ["12-26", "01-02"]}})
+
+
+def test_a_reversed_window_longer_than_a_quarter_names_the_conf_key():
+    # ["12-24", "12-01"] would wrap to 24 Dec … 1 Dec of the next year: 343 days — a typo
+    with pytest.raises(ValueError, match="holiday_windows.christmas.*343 days.*swap them"):
+        ViewThroughConfig.from_params({"holiday_windows": {"christmas": ["12-24", "12-01"]}})

@@ -141,7 +141,7 @@ class ViewThroughConfig:
                              f"got {cfg.holiday_windows!r} (conf/base/parameters_attribution.yml)")
         cfg.holiday_windows = {str(k): list(v) if isinstance(v, list | tuple) else v
                                for k, v in cfg.holiday_windows.items()}
-        holiday_windows(pd.DatetimeIndex([pd.Timestamp("2024-01-01")]), None, cfg.holiday_windows)
+        validate_holiday_windows(cfg.holiday_windows)
         return cfg
 
 
@@ -328,6 +328,8 @@ def day_rule(rule: str, year: int) -> pd.Timestamp:
     try:
         if len(parts) == 1:
             month, day = (int(x) for x in parts[0].split("-"))
+            if (month, day) == (2, 29):
+                raise ValueError("02-29 exists only in leap years; use 02-28 or 03-01")
             base = pd.Timestamp(year=year, month=month, day=day)
         elif len(parts) == 3 and parts[0] in _ORDINALS and parts[1] in _WEEKDAYS and parts[2] in _MONTHS:
             nth, wd, month = _ORDINALS[parts[0]], _WEEKDAYS[parts[1]], _MONTHS[parts[2]]
@@ -348,25 +350,57 @@ def day_rule(rule: str, year: int) -> pd.Timestamp:
     return base + pd.Timedelta(days=offset)
 
 
+MAX_HOLIDAY_WINDOW_DAYS = 92
+"""Longest holiday window accepted (a quarter): a longer one is almost surely a reversed pair
+of days, read as a window wrapping the year end."""
+
+
+def window_span(name: str, span, year: int) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last day of holiday window `name` = [first rule, last rule] starting in `year`.
+    A last day before the first (["12-26", "01-02"]) wraps into the next year: the last rule is
+    read in year + 1. Stops with a message naming the conf key when the span is not a pair of
+    rules or lasts more than MAX_HOLIDAY_WINDOW_DAYS."""
+    if not isinstance(span, list | tuple) or len(span) != 2:
+        raise ValueError(f"view_through.holiday_windows.{name} must be [first day, last day], "
+                         f"got {span!r} (conf/base/parameters_attribution.yml)")
+    a, b = day_rule(span[0], year), day_rule(span[1], year)
+    if b < a:
+        b = day_rule(span[1], year + 1)
+    if (b - a).days + 1 > MAX_HOLIDAY_WINDOW_DAYS:
+        raise ValueError(f"view_through.holiday_windows.{name} = {list(span)} lasts {(b - a).days + 1} days "
+                         f"in {year} (at most {MAX_HOLIDAY_WINDOW_DAYS}); a last day before the first "
+                         "wraps into the next year — swap them if that was not meant "
+                         "(conf/base/parameters_attribution.yml)")
+    return a, b
+
+
+def validate_holiday_windows(windows: dict) -> None:
+    """Read every window in each year of a full 28-year calendar cycle (2024–2051: every weekday
+    of 1 January, leap and common years), so a rule that exists only in some years ("02-29",
+    "5th sat feb") stops when the settings are read, not in the year it first fails."""
+    for y in range(2024, 2052):
+        for k, span in windows.items():
+            window_span(k, span, y)
+
+
 def holiday_windows(days: pd.DatetimeIndex, extra: list | None = None,
                     windows: dict | None = None) -> pd.DataFrame:
     """Indicator columns of the retail peaks a brand knows from its calendar.
 
     `windows` maps a name to [first day, last day] (`day_rule`s, evaluated in every year of
-    `days`; default DEFAULT_HOLIDAY_WINDOWS: Black Friday to Cyber Monday, 1–24 December, 7–14
+    `days` and the year before, a window wrapping the year end — last day before the first —
+    ending in the next year: `window_span`; default DEFAULT_HOLIDAY_WINDOWS: Black Friday to Cyber Monday, 1–24 December, 7–14
     February, the 7 days up to the 2nd Sunday of May, 8–17 July); extra: ± 1 day around each
     date given. Columns without any day on are dropped."""
     days = pd.DatetimeIndex(days)
     windows = DEFAULT_HOLIDAY_WINDOWS if windows is None else windows
     out = pd.DataFrame(index=days)
     cols = {k: np.zeros(len(days)) for k in windows}
-    for y in sorted(set(days.year)):
+    years = sorted(set(days.year))
+    for y in ([years[0] - 1] + years) if years else []:
         for k, span in windows.items():
-            if not isinstance(span, list | tuple) or len(span) != 2:
-                raise ValueError(f"view_through.holiday_windows.{k} must be [first day, last day], "
-                                 f"got {span!r} (conf/base/parameters_attribution.yml)")
-            a, b = day_rule(span[0], y), day_rule(span[1], y)
-            cols[k] += ((days >= a) & (days <= b)).astype(float)
+            a, b = window_span(k, span, y)
+            cols[k] = np.maximum(cols[k], ((days >= a) & (days <= b)).astype(float))
     for k, v in cols.items():
         out[k] = v
     if extra:
