@@ -13,13 +13,17 @@ apart; a creator's journeys pooled together can, from two observable regularitie
    their purchases whether or not they caused them. Each creator's click→conversion gaps
    (conversions after the click session) are a mixture: an exponential delay of scale τ
    (learned once from every creator's clicks) truncated to (session_hours, H], with weight w_c,
-   and the baseline gap density u — the gap to the last of the journey's n clicks of the
-   creator when the n click times are uniform over the span, n (1 − g/H)^(n−1) / H (flat for
-   n = 1; `null_gap: flat` uses it for every n) — with weight 1 − w_c. w_c is fitted per
+   and the baseline gap density u — the gap to the last of the journey's n bursts of the
+   creator's clicks (clicks within `burst_gap_hours` of the previous one are one burst) when
+   the n burst times are uniform over the span, n (1 − g/H)^(n−1) / H (flat for n = 1;
+   `null_gap: flat` uses it for every n), mixed with the flat density with weight ε
+   (`null_gap_flat_weight`, fitted by EM with "auto": bursts cluster too, and the last-of-n
+   density alone is 0 at the span's start) — with weight 1 − w_c. w_c is fitted per
    creator by EM and pooled toward the all-creator weight with k pseudo-conversions, so a
    creator with few conversions gets the common rate; k is `prior_strength`, or with "auto"
    the strength that maximises the marginal likelihood of every creator's gaps under a
-   Beta(k·w, k·(1 − w)) prior (empirical Bayes). A conversion within `session_hours` of the
+   Beta(k·w, k·(1 − w)) prior (empirical Bayes; a Gauss–Legendre quadrature dense near 0 and 1,
+   the mixture likelihood having no closed form). A conversion within `session_hours` of the
    click is caused unless it is an intercept (below); one with a longer gap g is caused with
    the posterior P(caused | g, c) = w_c e(g) / (w_c e(g) + (1 − w_c) u(g)).
 2. **Intercepts.** A buyer who filled a cart in a session without any creator touch shortly
@@ -27,7 +31,7 @@ apart; a creator's journeys pooled together can, from two observable regularitie
    session was already checking out: the click is an intercept, caused probability 0. A
    creator's codes are caused in the proportion of its session clicks that are not intercepts
    (π_c, pooled toward the all-creator share with k pseudo-clicks, k chosen like the delay
-   weight's: a beta-binomial marginal likelihood; coupon accounts intercept almost always and
+   weight's: the exact beta-binomial marginal likelihood; coupon accounts intercept almost always and
    other creators almost never, so k comes out small): a coupon account whose clicks are
    intercepts harvests its codes the same way.
 
