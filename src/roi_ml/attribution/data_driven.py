@@ -3,9 +3,10 @@
 
 Wired into the attribution pipeline as the `data_driven` model
 (`roi_ml.pipelines.attribution.data_driven_nodes`; view-through is added there from
-`roi_ml.attribution.view_through`). Accuracy on medium seeds 1–3 (docs/accuracy.md): the
-click-and-code part scores creator-share TVD 0.034–0.042 against the truly caused visible
-conversions; with view-through, 0.058–0.082 against all caused conversions.
+`roi_ml.attribution.view_through`). Accuracy on medium seeds 1–3 (docs/accuracy.md, "Caused
+clicks: journey spans …"): creator-share TVD 0.041 / 0.043 / 0.041 against all caused
+conversions (evaluation pipeline); the click-and-code part alone 0.025 / 0.022 / 0.029 against
+the truly caused visible conversions (a diagnostic that reads the truth).
 
 Inputs are pandas frames (`frames_from_events` builds them from the events pipeline):
 

@@ -37,7 +37,8 @@ prior for the view-through size, the regression estimates the ratio pooled by pl
 groups and creators deviate only with evidence (Gaussian priors a ~ N(0, s²), s per level,
 ρ₀ and the baseline nearly flat). The baseline is an intercept, a piecewise-linear trend,
 weekday dummies, yearly harmonics and holiday windows a user knows (Black Friday to Cyber
-Monday, the Christmas run-up, Valentine's, Mother's Day, Prime Day, plus `extra_holidays`).
+Monday, the Christmas run-up, Valentine's, Mother's Day, Prime Day by default: `holiday_windows`
+in conf, calendar rules read by `day_rule`; plus `extra_holidays`).
 With `response: first` and a `touchless_first_conversions` column (person ids in the journeys),
 y is the people's first conversions in the window (repeat purchases are baseline noise; most
 view-through buyers are new) and θ is rescaled by ρ(all) / ρ(first) from two pooled fits, so
@@ -76,6 +77,17 @@ EXPOSURE_COLUMNS = ["date", "creator_id", "platform", "tier", "authentic_impress
 TOUCHED_COLUMNS = ["touched_conversions", "touched_revenue"]  # optional in estimate_view_through
 
 
+DEFAULT_HOLIDAY_WINDOWS: dict[str, list[str]] = {
+    "bfcm": ["4th thu nov +1", "4th thu nov +4"],       # Black Friday to Cyber Monday (US)
+    "christmas": ["12-01", "12-24"],                   # the Christmas run-up
+    "valentines": ["02-07", "02-14"],
+    "mothers_day": ["2nd sun may -6", "2nd sun may"],  # the week up to Mother's Day (US)
+    "prime_day": ["07-08", "07-17"],                   # Prime Day season
+}
+"""Retail peaks a brand knows from its calendar (conf: view_through.holiday_windows): name →
+[first day, last day] of each year's window, each day a `day_rule`."""
+
+
 @dataclass
 class ViewThroughConfig:
     """Settings of the view-through model (conf: attribution.data_driven.view_through)."""
@@ -90,6 +102,7 @@ class ViewThroughConfig:
     trend_knot_days: int = 91           # spacing of the piecewise-linear trend's knots (0 = straight)
     yearly_harmonics: int = 2           # sin/cos pairs of the yearly cycle
     holidays: bool = True               # holiday-window regressors (see holiday_windows)
+    holiday_windows: dict = field(default_factory=lambda: {k: list(v) for k, v in DEFAULT_HOLIDAY_WINDOWS.items()})
     extra_holidays: list = field(default_factory=list)  # more peak dates "YYYY-MM-DD" (± 1 day)
     prior_impressions_share: float = 0.0  # n₀ = share × the group's median impressions
     global_prior_sd: float = 10.0       # sd of ρ₀ around 0 (nearly flat)
@@ -123,6 +136,12 @@ class ViewThroughConfig:
             raise ValueError(f"view_through.aggregation must be 'day' or 'week', got {cfg.aggregation!r}")
         if not 0 < cfg.interval < 1:
             raise ValueError(f"view_through.interval must be in (0, 1), got {cfg.interval}")
+        if not isinstance(cfg.holiday_windows, dict):
+            raise ValueError("view_through.holiday_windows must map a name to [first day, last day], "
+                             f"got {cfg.holiday_windows!r} (conf/base/parameters_attribution.yml)")
+        cfg.holiday_windows = {str(k): list(v) if isinstance(v, list | tuple) else v
+                               for k, v in cfg.holiday_windows.items()}
+        validate_holiday_windows(cfg.holiday_windows)
         return cfg
 
 
@@ -289,27 +308,99 @@ def adstock(x: np.ndarray, decay: float) -> np.ndarray:
     return out * (1.0 - decay)
 
 
-def holiday_windows(days: pd.DatetimeIndex, extra: list | None = None) -> pd.DataFrame:
+_WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+_MONTHS = {m: i + 1 for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug",
+                                           "sep", "oct", "nov", "dec"))}
+_ORDINALS = {"1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "last": -1}
+
+
+def day_rule(rule: str, year: int) -> pd.Timestamp:
+    """The day a calendar rule names in `year`.
+
+    Rules: "MM-DD" (a fixed date), or "<ordinal> <weekday> <month>" (ordinal 1st … 5th or last,
+    weekday mon … sun, month jan … dec: "4th thu nov" is US Thanksgiving), either followed by an
+    optional offset in days ("+1", "-6"). A malformed rule stops with a message naming the conf
+    key."""
+    parts = str(rule).strip().lower().split()
+    offset = 0
+    if parts and parts[-1][:1] in "+-" and parts[-1][1:].isdigit():
+        offset = int(parts.pop())
+    try:
+        if len(parts) == 1:
+            month, day = (int(x) for x in parts[0].split("-"))
+            if (month, day) == (2, 29):
+                raise ValueError("02-29 exists only in leap years; use 02-28 or 03-01")
+            base = pd.Timestamp(year=year, month=month, day=day)
+        elif len(parts) == 3 and parts[0] in _ORDINALS and parts[1] in _WEEKDAYS and parts[2] in _MONTHS:
+            nth, wd, month = _ORDINALS[parts[0]], _WEEKDAYS[parts[1]], _MONTHS[parts[2]]
+            first = pd.Timestamp(year=year, month=month, day=1)
+            if nth > 0:
+                base = first + pd.Timedelta(days=(wd - first.day_of_week) % 7 + 7 * (nth - 1))
+            else:
+                last = first + pd.offsets.MonthEnd(0)
+                base = last - pd.Timedelta(days=(last.day_of_week - wd) % 7)
+            if base.month != month:
+                raise ValueError("no such weekday in that month")
+        else:
+            raise ValueError("unrecognised rule")
+    except ValueError as exc:
+        raise ValueError(f"view_through.holiday_windows: cannot read the day rule {rule!r} ({exc}); "
+                         "use 'MM-DD' or '<1st..5th|last> <mon..sun> <jan..dec>', optionally "
+                         "followed by +N / -N days (conf/base/parameters_attribution.yml)") from None
+    return base + pd.Timedelta(days=offset)
+
+
+MAX_HOLIDAY_WINDOW_DAYS = 92
+"""Longest holiday window accepted (a quarter): a longer one is almost surely a reversed pair
+of days, read as a window wrapping the year end."""
+
+
+def window_span(name: str, span, year: int) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last day of holiday window `name` = [first rule, last rule] starting in `year`.
+    A last day before the first (["12-26", "01-02"]) wraps into the next year: the last rule is
+    read in year + 1. Stops with a message naming the conf key when the span is not a pair of
+    rules or lasts more than MAX_HOLIDAY_WINDOW_DAYS."""
+    if not isinstance(span, list | tuple) or len(span) != 2:
+        raise ValueError(f"view_through.holiday_windows.{name} must be [first day, last day], "
+                         f"got {span!r} (conf/base/parameters_attribution.yml)")
+    a, b = day_rule(span[0], year), day_rule(span[1], year)
+    if b < a:
+        b = day_rule(span[1], year + 1)
+    if (b - a).days + 1 > MAX_HOLIDAY_WINDOW_DAYS:
+        raise ValueError(f"view_through.holiday_windows.{name} = {list(span)} lasts {(b - a).days + 1} days "
+                         f"in {year} (at most {MAX_HOLIDAY_WINDOW_DAYS}); a last day before the first "
+                         "wraps into the next year — swap them if that was not meant "
+                         "(conf/base/parameters_attribution.yml)")
+    return a, b
+
+
+def validate_holiday_windows(windows: dict) -> None:
+    """Read every window in each year of a full 28-year calendar cycle (2024–2051: every weekday
+    of 1 January, leap and common years), so a rule that exists only in some years ("02-29",
+    "5th sat feb") stops when the settings are read, not in the year it first fails."""
+    for y in range(2024, 2052):
+        for k, span in windows.items():
+            window_span(k, span, y)
+
+
+def holiday_windows(days: pd.DatetimeIndex, extra: list | None = None,
+                    windows: dict | None = None) -> pd.DataFrame:
     """Indicator columns of the retail peaks a brand knows from its calendar.
 
-    bfcm: Black Friday (day after the 4th Thursday of November) to Cyber Monday;
-    christmas: 1–24 December; valentines: 7–14 February; mothers_day: the 7 days up to the
-    2nd Sunday of May (US); prime_day: 8–17 July; extra: ± 1 day around each date given."""
+    `windows` maps a name to [first day, last day] (`day_rule`s, evaluated in every year of
+    `days` and the year before, a window wrapping the year end — last day before the first —
+    ending in the next year: `window_span`; default DEFAULT_HOLIDAY_WINDOWS: Black Friday to Cyber Monday, 1–24 December, 7–14
+    February, the 7 days up to the 2nd Sunday of May, 8–17 July); extra: ± 1 day around each
+    date given. Columns without any day on are dropped."""
     days = pd.DatetimeIndex(days)
+    windows = DEFAULT_HOLIDAY_WINDOWS if windows is None else windows
     out = pd.DataFrame(index=days)
-    cols = {k: np.zeros(len(days)) for k in ("bfcm", "christmas", "valentines", "mothers_day", "prime_day")}
-    for y in sorted(set(days.year)):
-        nov1 = pd.Timestamp(year=y, month=11, day=1)
-        thanks = nov1 + pd.Timedelta(days=(3 - nov1.day_of_week) % 7 + 21)
-        may1 = pd.Timestamp(year=y, month=5, day=1)
-        mothers = may1 + pd.Timedelta(days=(6 - may1.day_of_week) % 7 + 7)
-        spans = {"bfcm": (thanks + pd.Timedelta(days=1), thanks + pd.Timedelta(days=4)),
-                 "christmas": (pd.Timestamp(year=y, month=12, day=1), pd.Timestamp(year=y, month=12, day=24)),
-                 "valentines": (pd.Timestamp(year=y, month=2, day=7), pd.Timestamp(year=y, month=2, day=14)),
-                 "mothers_day": (mothers - pd.Timedelta(days=6), mothers),
-                 "prime_day": (pd.Timestamp(year=y, month=7, day=8), pd.Timestamp(year=y, month=7, day=17))}
-        for k, (a, b) in spans.items():
-            cols[k] += ((days >= a) & (days <= b)).astype(float)
+    cols = {k: np.zeros(len(days)) for k in windows}
+    years = sorted(set(days.year))
+    for y in ([years[0] - 1] + years) if years else []:
+        for k, span in windows.items():
+            a, b = window_span(k, span, y)
+            cols[k] = np.maximum(cols[k], ((days >= a) & (days <= b)).astype(float))
     for k, v in cols.items():
         out[k] = v
     if extra:
@@ -338,7 +429,7 @@ def baseline_design(days: pd.DatetimeIndex, cfg: ViewThroughConfig) -> pd.DataFr
         cols[f"yearly_cos{h}"] = np.cos(2 * np.pi * h * doy / 365.25)
     out = pd.DataFrame(cols, index=days)
     if cfg.holidays:
-        out = out.join(holiday_windows(days, cfg.extra_holidays))
+        out = out.join(holiday_windows(days, cfg.extra_holidays, cfg.holiday_windows))
     return out
 
 
