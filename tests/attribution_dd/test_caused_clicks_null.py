@@ -13,8 +13,8 @@ import pytest
 from roi_ml.attribution.caused_clicks import (
     CausedClickConfig,
     _densities,
-    caused_probability,
     beta_binomial_log_marginal,
+    caused_probability,
     delay_prior_strength,
     fit_delay_mixture,
     intercept_prior_strength,

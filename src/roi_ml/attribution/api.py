@@ -29,7 +29,7 @@ def _check_model(model: str) -> None:
         raise ValueError(f"unknown attribution model {model!r}; expected one of {MODELS}")
 
 
-def _credit_encoded(enc: EncodedJourneys, model: str, params: dict
+def credit_encoded(enc: EncodedJourneys, model: str, params: dict
                     ) -> tuple[pd.DataFrame, dict, object | None]:
     """(credit frame, info, fitted estimator or None) for one model on encoded journeys."""
     _check_model(model)
@@ -67,7 +67,7 @@ def credit_journeys(touches: pd.DataFrame, journeys: pd.DataFrame, model: str, *
     """
     _check_model(model)
     enc = encode_journeys(touches, journeys, max_path_length)
-    credit, info, _ = _credit_encoded(enc, model, params)
+    credit, info, _ = credit_encoded(enc, model, params)
     return (credit, info) if return_info else credit
 
 
@@ -127,7 +127,7 @@ def attribute_paths(path_table: pd.DataFrame, models=MODELS, sep: str = DEFAULT_
     frames, infos = [], {}
     for m in models:
         params = {k: v for k, v in options.items() if k in MODEL_PARAMS[m]}
-        credit, info, est = _credit_encoded(enc, m, params)
+        credit, info, est = credit_encoded(enc, m, params)
         if m == "markov" and markov_allocation == "global":
             total = est.total_credit_
             summary = summarise_credit(total, entities)

@@ -18,7 +18,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from roi_ml.forecasting.metrics import coverage, interval_scale_needed, mase, seasonal_naive_forecast
+from roi_ml.forecasting.metrics import (
+    coverage,
+    interval_scale_needed,
+    mase,
+    seasonal_naive_forecast,
+)
 from roi_ml.forecasting.model import ProphetSpec, prophet_forecast
 
 log = logging.getLogger(__name__)

@@ -221,13 +221,13 @@ def describe_entities(journey_touches, posts: pd.DataFrame) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------------- credit
-def _creator_of(entities: pd.DataFrame) -> pd.Series:
+def creator_of_entity(entities: pd.DataFrame) -> pd.Series:
     """entity → creator_id for post and creator-code entities."""
     m = entities[entities["kind"].isin(["post", "creator"])]
     return pd.Series(m["creator_id"].to_numpy(dtype=object), index=m["entity"].to_numpy(dtype=object))
 
 
-def _keep_last(touches: pd.DataFrame, cap: int | None) -> pd.DataFrame:
+def keep_last_touches(touches: pd.DataFrame, cap: int | None) -> pd.DataFrame:
     """Each journey's last `cap` touches by position (the library's rule, for grouped players)."""
     if cap is None or touches.empty:
         return touches
@@ -278,10 +278,10 @@ def credit_entities(attribution_journeys: pd.DataFrame, attribution_touches: pd.
         lib_j["conversion_time"] = J["conversion_time"]
     lib_t = T[["journey_id", "position", "entity", "timestamp"]]
     opts = cfg.options(model)
-    creator_of = _creator_of(attribution_entities)
+    creator_of = creator_of_entity(attribution_entities)
     level = cfg.level(model)
     if model == "shapley" and level == "creator":
-        lib_t = _keep_last(lib_t, cfg.max_path_length)
+        lib_t = keep_last_touches(lib_t, cfg.max_path_length)
         grouped = lib_t.assign(entity=lib_t["entity"].map(creator_of).fillna(lib_t["entity"]))
         credit, info = credit_journeys(grouped, lib_j, model, return_info=True, **opts)
         converting = lib_t["journey_id"].isin(lib_j.loc[lib_j["converted"], "journey_id"])

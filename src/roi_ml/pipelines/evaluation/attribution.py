@@ -26,10 +26,10 @@ import pandas as pd
 from scipy.stats import spearmanr
 
 from roi_ml.attribution import MODELS, NONE_ENTITY, RULE_MODELS, encode_journeys
-from roi_ml.attribution.api import _credit_encoded
+from roi_ml.attribution.api import credit_encoded
 from roi_ml.ground_truth import GroundTruth
 from roi_ml.pipelines.attribution.config import AttributionConfig
-from roi_ml.pipelines.attribution.nodes import _creator_of, _keep_last
+from roi_ml.pipelines.attribution.nodes import creator_of_entity, keep_last_touches
 from roi_ml.pipelines.evaluation.nodes import _skip
 from roi_ml.scoring import top_k_overlap, total_variation_distance
 
@@ -103,7 +103,7 @@ class _EncodedModel:
         rule = model in RULE_MODELS
         grouped = model == "shapley" and cfg.level(model) == "creator"
         self.model, self.params = model, cfg.options(model)
-        creator_of = _creator_of(entities)
+        creator_of = creator_of_entity(entities)
         if model == "markov" and cfg.level(model) == "creator":
             self.params["group_map"] = creator_of
         if grouped:  # players are creators (and channels): a creator's credit stays its own
@@ -123,8 +123,8 @@ class _EncodedModel:
             lib_t = T[["journey_id", "position", "entity", "timestamp"]]
             cap = cfg.max_path_length
             if grouped:
-                lib_t = _keep_last(lib_t, cap)
-                lib_t = lib_t.assign(entity=lib_t["entity"].map(_creator_of(entities))
+                lib_t = keep_last_touches(lib_t, cap)
+                lib_t = lib_t.assign(entity=lib_t["entity"].map(creator_of_entity(entities))
                                      .fillna(lib_t["entity"]))
                 cap = None
             cache[key] = encode_journeys(lib_t, lib_j, cap)
@@ -139,7 +139,7 @@ class _EncodedModel:
         self._conv_pos = conv_ids.get_indexer(self.enc.journey_ids)
         self._rule_credit = None
         if rule:
-            credit, _, _ = _credit_encoded(self.enc, model, self.params)
+            credit, _, _ = credit_encoded(self.enc, model, self.params)
             self._rule_credit = (self.enc.journey_ids.get_indexer(credit["journey_id"]),
                                  self._codes(credit), credit["conversions"].to_numpy(float))
 
@@ -159,7 +159,7 @@ class _EncodedModel:
             return self._sum(codes, conversions * k_all[journey])
         enc = replace(self.enc, weight=self.enc.weight * k_all,
                       conversions=self.enc.conversions * k_all, value=self.enc.value * k_all)
-        credit, _, _ = _credit_encoded(enc, self.model, self.params)
+        credit, _, _ = credit_encoded(enc, self.model, self.params)
         return self._sum(self._codes(credit), credit["conversions"].to_numpy(float))
 
 

@@ -3,9 +3,9 @@
 from kedro.pipeline import Node, Pipeline
 
 from roi_ml.pipelines.forecasting.forecast_nodes import (
-    build_post_response,
     build_forecast_history,
     build_forecast_spend,
+    build_post_response,
     forecast_all_series,
     pace_budgets,
     tune_forecast_models,
