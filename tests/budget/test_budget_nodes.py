@@ -53,7 +53,7 @@ def test_contract_spend_credit_and_flags_by_hand(brand, budget_params):
 def test_attribution_falls_back_and_says_so(brand, budget_params, caplog):
     out = _contracts(brand, budget_params)  # the brand only has time_decay rows
     assert set(out["model_used"]) == {"time_decay"}
-    assert "has no rows" in caplog.text
+    assert "no rows for attribution model 'data_driven'" in caplog.text
     budget_params["attribution"] = {"model": "data_driven", "fallback_model": "markov"}
     with pytest.raises(ValueError, match="budget.attribution.model"):
         _contracts(brand, budget_params)

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from roi_ml import inputs
 from roi_ml.budget.allocator import HillSet, allocate, binding_constraints
 from roi_ml.budget.curves import CurveSettings, PooledHillCurves, hill_curve, hill_derivative
 
@@ -50,20 +51,12 @@ POINT_COLUMNS = ["creator_id", "spend_usd", "expected_conversions", "expected_re
 
 # ------------------------------------------------------------------------------ inputs
 def select_attribution(post_attribution: pd.DataFrame, model: str, fallback: str) -> tuple[pd.DataFrame, str]:
-    """Rows of `model`; when it has none, rows of `fallback` (logged). Returns (rows, model used)."""
-    rows = post_attribution[post_attribution["model"].astype("str") == model]
-    used = model
-    if rows.empty:
-        rows = post_attribution[post_attribution["model"].astype("str") == fallback]
-        used = fallback
-        log.warning("Budget: attribution model '%s' has no rows in post_attribution; using '%s' "
-                    "(conf budget.attribution).", model, fallback)
-    if rows.empty:
-        raise ValueError(
-            f"post_attribution has no rows for model '{model}' nor for its fallback '{fallback}' "
-            f"(models present: {sorted(post_attribution['model'].astype('str').unique())}); "
-            f"set `budget.attribution.model` / `fallback_model` in conf/base/parameters_budget.yml")
-    return rows, used
+    """Rows of `model`; when it has none, rows of `fallback` (logged). Returns (rows, model used);
+    neither stops the run naming the conf keys (roi_ml.inputs)."""
+    return inputs.select_attribution_model(
+        post_attribution, model, fallback, "post_attribution",
+        ("budget.attribution.model", "budget.attribution.fallback_model"),
+        "conf/base/parameters_budget.yml")
 
 
 def _as_of(posts: pd.DataFrame, params: dict) -> pd.Timestamp:
