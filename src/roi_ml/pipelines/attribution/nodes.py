@@ -221,6 +221,18 @@ def describe_entities(journey_touches, posts: pd.DataFrame) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------------- credit
+def library_frames(journeys: pd.DataFrame, touches: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """attribution_journeys / _touches → the path library's journeys (journey_id, converted,
+    conversions, value = revenue_usd, journey_count, conversion_time when every journey has one)
+    and touches (journey_id, position, entity, timestamp)."""
+    lib_j = pd.DataFrame({"journey_id": journeys["journey_id"], "converted": journeys["converted"],
+                          "conversions": journeys["conversions"], "value": journeys["revenue_usd"],
+                          "journey_count": journeys["journey_count"]})
+    if journeys["conversion_time"].notna().all():
+        lib_j["conversion_time"] = journeys["conversion_time"]
+    return lib_j, touches[["journey_id", "position", "entity", "timestamp"]]
+
+
 def creator_of_entity(entities: pd.DataFrame) -> pd.Series:
     """entity → creator_id for post and creator-code entities."""
     m = entities[entities["kind"].isin(["post", "creator"])]
@@ -271,12 +283,7 @@ def credit_entities(attribution_journeys: pd.DataFrame, attribution_touches: pd.
     if model in RULE_MODELS:
         J = J[J["converted"]]
         T = T[T["journey_id"].isin(J["journey_id"])]
-    lib_j = pd.DataFrame({"journey_id": J["journey_id"], "converted": J["converted"],
-                          "conversions": J["conversions"], "value": J["revenue_usd"],
-                          "journey_count": J["journey_count"]})
-    if J["conversion_time"].notna().all():
-        lib_j["conversion_time"] = J["conversion_time"]
-    lib_t = T[["journey_id", "position", "entity", "timestamp"]]
+    lib_j, lib_t = library_frames(J, T)
     opts = cfg.options(model)
     creator_of = creator_of_entity(attribution_entities)
     level = cfg.level(model)

@@ -29,7 +29,7 @@ from roi_ml.attribution import MODELS, NONE_ENTITY, RULE_MODELS, encode_journeys
 from roi_ml.attribution.api import credit_encoded
 from roi_ml.ground_truth import GroundTruth
 from roi_ml.pipelines.attribution.config import AttributionConfig
-from roi_ml.pipelines.attribution.nodes import creator_of_entity, keep_last_touches
+from roi_ml.pipelines.attribution.nodes import creator_of_entity, keep_last_touches, library_frames
 from roi_ml.pipelines.evaluation.nodes import _skip
 from roi_ml.scoring import top_k_overlap, total_variation_distance
 
@@ -115,12 +115,7 @@ class _EncodedModel:
             if rule:  # rule models see converting journeys only
                 J = J[J["converted"].to_numpy()]
                 T = T[conv_ids.get_indexer(T["journey_id"]) >= 0]
-            lib_j = pd.DataFrame({"journey_id": J["journey_id"], "converted": J["converted"],
-                                  "conversions": J["conversions"], "value": J["revenue_usd"],
-                                  "journey_count": J["journey_count"]})
-            if J["conversion_time"].notna().all():
-                lib_j["conversion_time"] = J["conversion_time"]
-            lib_t = T[["journey_id", "position", "entity", "timestamp"]]
+            lib_j, lib_t = library_frames(J, T)
             cap = cfg.max_path_length
             if grouped:
                 lib_t = keep_last_touches(lib_t, cap)
