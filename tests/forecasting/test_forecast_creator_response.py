@@ -34,8 +34,22 @@ def test_kernel_from_mature_posts_only():
     # no mature post: a geometric kernel with half-life 3 days, summing to 1
     k0 = response_kernel(daily, published, D("2026-01-02"), 3)
     np.testing.assert_allclose(k0, 0.5 ** (np.arange(3) / 3) / (0.5 ** (np.arange(3) / 3)).sum())
+    # half-life 1 day: weights 1, 1/2, 1/4 over 1.75 -> 4/7, 2/7, 1/7
+    k1 = response_kernel(daily, published, D("2026-01-02"), 3, fallback_half_life_days=1.0)
+    np.testing.assert_allclose(k1, [4 / 7, 2 / 7, 1 / 7])
     with pytest.raises(ValueError, match="max_age_days"):
         response_kernel(daily, published, D("2026-01-31"), 0)
+
+
+def test_conf_fallback_half_life_is_the_code_default():
+    import inspect
+    from pathlib import Path
+
+    import yaml
+    conf = yaml.safe_load((Path(__file__).parents[2] / "conf/base/parameters_forecasting.yml")
+                          .read_text())["forecasting"]["creator_response"]
+    default = inspect.signature(response_kernel).parameters["fallback_half_life_days"].default
+    assert conf["fallback_half_life_days"] == default == 3.0
 
 
 def test_rates_per_creator_shrunk_toward_everyone():

@@ -32,11 +32,12 @@ import pandas as pd
 
 
 def response_kernel(post_daily: pd.DataFrame, published: pd.Series, origin: pd.Timestamp,
-                    max_age_days: int, column: str = "conversions") -> np.ndarray:
+                    max_age_days: int, column: str = "conversions",
+                    fallback_half_life_days: float = 3.0) -> np.ndarray:
     """κ(0 … A−1) (module docstring) from posts published at least A days before `origin`
     (their response by `origin` only). post_daily: post_id, date, <column>; published: post_id
-    -> publishing day. Falls back to a geometric kernel with half-life 3 days when no post is
-    mature."""
+    -> publishing day. Falls back to a geometric kernel with half-life
+    `fallback_half_life_days` when no post is mature."""
     a_max = int(max_age_days)
     if a_max < 1:
         raise ValueError("max_age_days must be >= 1 (conf forecasting.creator_response.max_age_days)")
@@ -47,7 +48,7 @@ def response_kernel(post_daily: pd.DataFrame, published: pd.Series, origin: pd.T
     w = np.bincount(age[ok].to_numpy("int64"), weights=post_daily.loc[ok, column].to_numpy("float64"),
                     minlength=a_max)[:a_max]
     if w.sum() <= 0:
-        w = 0.5 ** (np.arange(a_max) / 3.0)
+        w = 0.5 ** (np.arange(a_max) / float(fallback_half_life_days))
     return w / w.sum()
 
 
@@ -144,7 +145,7 @@ def creator_response_series(post_daily: pd.DataFrame, post_spend: pd.DataFrame,
 def creator_regressor(post_response: pd.DataFrame, posts: pd.DataFrame, contracts: pd.DataFrame,
                       campaigns: pd.DataFrame, origin: pd.Timestamp, days: pd.DatetimeIndex,
                       horizon_days: int, metric: str, max_age_days: int, shrinkage_usd: float,
-                      min_developed: float) -> np.ndarray:
+                      min_developed: float, fallback_half_life_days: float = 3.0) -> np.ndarray:
     """The total series' creator regressor on `days` as the brand would build it on `origin`:
     the response observed by then, the open posts' projected tails, and the plan (contracts
     signed and posts published by `origin`) at its creators' rates. post_response: post_id,
@@ -156,7 +157,7 @@ def creator_regressor(post_response: pd.DataFrame, posts: pd.DataFrame, contract
     ps = ps.assign(post_id=ps["post_id"].astype("str"), creator_id=ps["creator_id"].astype("str"))
     resp = post_response.assign(post_id=post_response["post_id"].astype("str"))
     published = ps.set_index("post_id")["date"]
-    kappa = response_kernel(resp, published, origin, max_age_days, metric)
+    kappa = response_kernel(resp, published, origin, max_age_days, metric, fallback_half_life_days)
     rho, rates = creator_rates(resp, ps, origin, kappa, shrinkage_usd, min_developed, metric)
     weights = contract_weights(contracts, rates, rho)
     plan = fs.spend_as_planned_on(posts, contracts, campaigns, origin, horizon_days, weights)

@@ -142,7 +142,8 @@ def _total_regressor(post_response: pd.DataFrame, posts: pd.DataFrame, contracts
     cr = params["creator_response"]
     return creator_regressor(post_response, posts, contracts, campaigns, origin, days,
                              params["horizon_days"], metric, int(cr["max_age_days"]),
-                             float(cr["shrinkage_usd"]), float(cr["min_developed"]))
+                             float(cr["shrinkage_usd"]), float(cr["min_developed"]),
+                             float(cr["fallback_half_life_days"]))
 
 
 def tune_forecast_models(forecast_history: pd.DataFrame, forecast_spend: pd.DataFrame,
