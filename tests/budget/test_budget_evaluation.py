@@ -84,6 +84,22 @@ def test_true_optimum_of_two_s_shaped_curves_by_hand():
     assert curves.value(inner).sum() == pytest.approx(1.0511918, rel=1e-7)
 
 
+def test_true_optimum_warns_when_switching_creators_exceed_the_cap(caplog):
+    """The total-200 case above has a creator switching in/out at the price; with the cap at 0
+    only the Lagrangian mix is tried: it cannot beat the optimum and the run says so."""
+    import logging
+
+    from roi_ml.budget.allocator import HillSet
+    from roi_ml.pipelines.evaluation.budget import true_optimum
+
+    curves = HillSet(np.array([1.0, 1.1]), np.array([100.0, 100.0]), np.array([2.0, 2.0]))
+    with caplog.at_level(logging.WARNING):
+        capped = true_optimum(curves, np.zeros(2), np.full(2, 300.0), 200.0, max_switching=0)
+    assert "may be understated" in caplog.text
+    assert capped.sum() == pytest.approx(200.0, rel=1e-12)
+    assert curves.value(capped).sum() < 1.0511918 - 5e-4  # the mix found 1.05019 (90.8, 109.2)
+
+
 def test_true_optimum_is_never_below_the_allocators_slsqp():
     """On random mixes of concave and S-shaped curves the exact solver reaches at least the
     value SLSQP (roi_ml.budget.allocator.allocate) reaches, with the same total and bounds."""

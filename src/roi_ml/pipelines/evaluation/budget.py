@@ -177,6 +177,10 @@ def true_optimum(curves: HillSet, lower: np.ndarray, upper: np.ndarray, total: f
             value = float(curves.value(s).sum())
             if value > best_value:
                 best, best_value = s, value
+    elif len(switching) > max_switching:  # 2^k choices too many: the optimum may be understated
+        log.warning("budget evaluation: %d creators switch in/out at the optimal price (more than "
+                    "%d): the true optimum is the Lagrangian mix only and may be understated, "
+                    "which would overstate `capture`", len(switching), max_switching)
     return best
 
 
