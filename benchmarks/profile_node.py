@@ -1,6 +1,6 @@
 """Profile one node of a finished run with pyinstrument (issue 8).
 
-    pip install pyinstrument
+    (pyinstrument comes with the dev extras: make install)
     python benchmarks/profile_node.py /tmp/roi_ml_bench/medium-1 kpis build_kpi_platform
     python benchmarks/profile_node.py <project> <pipeline> <node> --no-profile --save out.pkl
 
