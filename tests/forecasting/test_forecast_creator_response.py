@@ -10,6 +10,8 @@ from roi_ml.forecasting.creator_response import (
     contract_weights,
     creator_rates,
     creator_response_series,
+    projection_error,
+    realised_response,
     response_kernel,
 )
 from roi_ml.forecasting.metrics import interval_scale_needed, scale_interval
@@ -159,7 +161,8 @@ def test_regressor_uncertainty_bounds_by_hand():
                           "yhat_lower": [5.0, 25, 45], "yhat_upper": [5.0, 25, 45]})
     fc = SeriesForecast(frame, "prophet", _LinearModel(), 1.0, np.array([0.0, 10.0, 20.0]))
     lo, hi = regressor_uncertainty_bounds(fc, 1, np.array([0.5, 1.5]), ProphetSpec(), 0.8)
-    np.testing.assert_allclose(lo, [15, 25]) and np.testing.assert_allclose(hi, [35, 65])
+    np.testing.assert_allclose(lo, [15, 25])
+    np.testing.assert_allclose(hi, [35, 65])
     # sqrt transform: the bounds are squared back (15² = 225, 35² = 1225 on day 1)
     lo, hi = regressor_uncertainty_bounds(fc, 1, np.array([0.5, 1.5]),
                                           ProphetSpec(transform="sqrt"), 0.8)
@@ -167,3 +170,103 @@ def test_regressor_uncertainty_bounds_by_hand():
     # no ratio: Prophet's own bounds
     lo, hi = regressor_uncertainty_bounds(fc, 1, np.array([]), ProphetSpec(), 0.8)
     np.testing.assert_allclose(lo, [25, 45])
+
+
+def test_projection_error_by_hand():
+    # projected 1, 2, 1 (Σ 4), realised 2, 2, 0 (Σ 4): r = 1;
+    # φ = ((2 − 1)² + (2 − 2)² + (0 − 1)²) / 4 = 0.5
+    assert projection_error(np.array([1.0, 2, 1]), np.array([2.0, 2, 0])) == (1.0, 0.5)
+    # realised 3, 6, 3 = 1.5 × projected: r = 1.5, no scatter around r·x
+    assert projection_error(np.array([1.0, 2, 1]), np.array([1.5, 3, 1.5])) == (1.5, 0.0)
+    # nothing projected: undefined
+    r, phi = projection_error(np.zeros(3), np.ones(3))
+    assert np.isnan(r) and np.isnan(phi)
+    with pytest.raises(ValueError, match="lengths"):
+        projection_error(np.ones(2), np.ones(3))
+
+
+def test_realised_response_of_some_posts_by_day():
+    pr = pd.DataFrame({"post_id": pd.array(["P1", "P2", "P1", "P3"], dtype="string"),
+                       "date": [D("2026-01-01"), D("2026-01-01"), D("2026-01-03"),
+                                D("2026-01-02")],
+                       "conversions": [1.0, 2, 4, 8], "revenue": [10.0, 20, 40, 80]})
+    days = pd.date_range("2026-01-01", periods=3)
+    np.testing.assert_allclose(realised_response(pr, None, days), [3, 8, 4])
+    np.testing.assert_allclose(realised_response(pr, pd.Index(["P1"]), days, "revenue"),
+                               [10, 0, 40])
+
+
+def test_regressor_error_draws_take_a_folds_ratio_and_scatter_together():
+    from roi_ml.forecasting.model import regressor_error_draws
+
+    x = np.array([4.0, 9.0])
+    rng = np.random.default_rng(0)
+    # ratios only: every draw is (r − 1)·x for r = 0.5 or 2 → −2, −4.5 or 4, 9
+    d = regressor_error_draws(x, np.array([0.5, 2.0]), None, 200, rng)
+    assert set(map(tuple, d.T.round(9))) == {(-2.0, -4.5), (4.0, 9.0)}
+    # fold 0: r 0.5, φ 0 (exact); fold 1: r 1.5, φ 100 (scattered around 0.5·x): the exact
+    # draws are fold 0's, never fold 1's ratio without its scatter
+    d = regressor_error_draws(x, np.array([0.5, 1.5]), np.array([0.0, 100.0]), 400, rng)
+    exact = np.all(np.isclose(d, (-0.5 * x)[:, None]), axis=0)
+    assert 100 < exact.sum() < 300
+    assert not np.any(np.all(np.isclose(d, (0.5 * x)[:, None]), axis=0))
+    # the scatter of fold 1 around its level: sd √(φ·x) = √400 = 20 and √900 = 30
+    scatter = d[:, ~exact] - (0.5 * x)[:, None]
+    np.testing.assert_allclose(scatter.std(axis=1), [20, 30], rtol=0.15)
+    # a fold with a non-finite ratio or dispersion is left out; none left: zeros
+    d = regressor_error_draws(x, np.array([np.nan, 2.0]), np.array([0.0, np.nan]), 5, rng)
+    np.testing.assert_array_equal(d, np.zeros((2, 5)))
+    with pytest.raises(ValueError, match="dispersions"):
+        regressor_error_draws(x, np.array([1.0, 2.0]), np.array([1.0]), 5, rng)
+
+
+class _ManyDrawsModel(_LinearModel):
+    uncertainty_samples = 40_000
+
+
+def test_regressor_uncertainty_bounds_with_day_scatter_by_hand():
+    from roi_ml.forecasting.model import regressor_uncertainty_bounds
+
+    # one future day, regressor 10: yhat 25, β = 2. One fold, r = 1 and φ = 3.6: the error is
+    # N(0, √(3.6 · 10) = 6), yhat + 2·error ~ N(25, 12); 80 % interval 25 ± 1.2816 · 12
+    frame = pd.DataFrame({"date": pd.date_range("2026-01-01", periods=2), "yhat": [5.0, 25],
+                          "yhat_lower": [5.0, 25], "yhat_upper": [5.0, 25]})
+    fc = SeriesForecast(frame, "prophet", _ManyDrawsModel(), 1.0, np.array([0.0, 10.0]))
+    lo, hi = regressor_uncertainty_bounds(fc, 1, np.array([1.0]), ProphetSpec(), 0.8,
+                                          dispersions=np.array([3.6]))
+    np.testing.assert_allclose([lo[0], hi[0]], [25 - 1.2816 * 12, 25 + 1.2816 * 12], rtol=0.02)
+    # without the dispersion the single ratio 1 adds nothing: the point itself
+    lo, hi = regressor_uncertainty_bounds(fc, 1, np.array([1.0]), ProphetSpec(), 0.8)
+    np.testing.assert_allclose([lo[0], hi[0]], [25, 25])
+
+
+def test_planned_post_ids_follow_the_plan_of_the_origin():
+    from roi_ml.forecasting.series import planned_post_ids
+
+    # origin Mar 1. C1 (campaign A) signed Feb 1, C2 (A) signed Mar 10, C3 (B) signed Mar 5;
+    # campaign B had no contract signed by Mar 1, runs to Apr 30 and has a planned daily
+    # spend, so its plan stood for C3's post; campaign C (no planned spend) did not.
+    # P1: C2, published Feb 20 (published by the origin: planned)
+    # P2: C1, published Mar 5 (contract signed by the origin: planned)
+    # P3: C2, published Mar 15 (A already had C1: C2's later post was not in the plan)
+    # P4: C3, published Mar 20 (campaign B's planned spend: planned)
+    # P5: C4 (campaign C, signed Mar 10), published Mar 20: not planned
+    posts = pd.DataFrame({
+        "post_id": ["P1", "P2", "P3", "P4", "P5"],
+        "contract_id": ["C2", "C1", "C2", "C3", "C4"],
+        "campaign_id": ["A", "A", "A", "B", "C"],
+        "published_at": pd.to_datetime(["2026-02-20 10:00", "2026-03-05 10:00",
+                                        "2026-03-15 10:00", "2026-03-20 10:00",
+                                        "2026-03-20 10:00"]).tz_localize("UTC")})
+    contracts = pd.DataFrame({"contract_id": ["C1", "C2", "C3", "C4"],
+                              "campaign_id": ["A", "A", "B", "C"],
+                              "signed_date": pd.to_datetime(["2026-02-01", "2026-03-10",
+                                                             "2026-03-05", "2026-03-10"])})
+    campaigns = pd.DataFrame({"campaign_id": ["A", "B", "C"],
+                              "end_date": pd.to_datetime(["2026-04-30"] * 3),
+                              "planned_daily_spend_usd": [100.0, 50.0, 0.0]})
+    ids = planned_post_ids(posts, contracts, campaigns, D("2026-03-01"))
+    assert sorted(ids) == ["P1", "P2", "P4"]
+    # on Apr 1 all five are published: all planned
+    assert sorted(planned_post_ids(posts, contracts, campaigns, D("2026-04-01"))) == \
+        ["P1", "P2", "P3", "P4", "P5"]

@@ -20,6 +20,17 @@ response r_t of the history. Its future is projected post by post (the actuaries
     planned spend x_d on a future day d (contracts signed, campaign plans):
       r_{T+h} += ρ · x_d · κ(T + h − d)
 
+How far the projection errs is measured on the cross-validation folds (`projection_error`):
+with x_h the projection made on a fold's origin and R_h the response that followed (of the
+posts the origin's plan covered, `series.planned_post_ids`, when the forecast is conditional on
+the plan), the fold's level error and its day-level dispersion are
+
+    r = Σ_h R_h / Σ_h x_h        φ = Σ_h (R_h − r·x_h)² / Σ_h x_h
+
+(φ: variance per unit of projected response, as for an over-dispersed count; posts land on
+other days than planned and responses arrive in bursts). The forecast interval draws a fold f
+and adds (r_f − 1)·x_h + √(φ_f·x_h)·z_h, z_h standard normal (model.regressor_error_draws).
+
 History days carry r_t as observed; the series (history + horizon) is Prophet's creator
 regressor (`ProphetSpec.regressor = "creator_response"`). No truth is used: posts, spend and
 the journeys' conversions are exports.
@@ -163,3 +174,27 @@ def creator_regressor(post_response: pd.DataFrame, posts: pd.DataFrame, contract
     plan = fs.spend_as_planned_on(posts, contracts, campaigns, origin, horizon_days, weights)
     planned = fs.spend_for_series(plan, fs.SERIES_TOTAL, days, "effective_spend_usd")
     return creator_response_series(resp, ps, days, origin, planned, kappa, rho, rates, metric)
+
+
+def projection_error(projected: np.ndarray, realised: np.ndarray) -> tuple[float, float]:
+    """(r, φ) of one fold (module docstring): the realised ÷ projected response over the
+    horizon and the day-level dispersion around r·x; (nan, nan) when nothing was projected."""
+    x = np.asarray(projected, dtype="float64")
+    big_r = np.asarray(realised, dtype="float64")
+    if x.shape != big_r.shape:
+        raise ValueError(f"projected and realised lengths differ: {x.shape} vs {big_r.shape}")
+    total = float(x.sum())
+    if not total > 0:
+        return float("nan"), float("nan")
+    r = float(big_r.sum()) / total
+    return r, float(((big_r - r * x) ** 2).sum()) / total
+
+
+def realised_response(post_response: pd.DataFrame, post_ids: pd.Index | None,
+                      days: pd.DatetimeIndex, column: str = "conversions") -> np.ndarray:
+    """Observed response per day of `days` of the posts `post_ids` (None: every post)."""
+    pr = post_response
+    if post_ids is not None:
+        pr = pr[pr["post_id"].astype("str").isin(set(post_ids))]
+    return (pr.groupby("date")[column].sum().reindex(pd.DatetimeIndex(days), fill_value=0.0)
+            .to_numpy("float64"))

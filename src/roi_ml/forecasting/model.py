@@ -233,19 +233,41 @@ def forecast_series(hist_dates: pd.DatetimeIndex, y: np.ndarray, spend: np.ndarr
                             interval_width, uncertainty_samples, seed)
 
 
+def regressor_error_draws(x: np.ndarray, ratios: np.ndarray, dispersions: np.ndarray | None,
+                          n_draws: int, rng: np.random.Generator) -> np.ndarray:
+    """days × n_draws errors of a projected regressor x_h: each draw takes one CV fold f (its
+    level error r_f and, when given, its day-level dispersion φ_f together) and is
+    (r_f − 1)·x_h + √(φ_f·x_h)·z_h, z_h standard normal (creator_response.projection_error).
+    Folds with a non-finite r (or φ) are left out; no fold left: zeros."""
+    x = np.clip(np.asarray(x, dtype="float64"), 0, None)
+    r = np.asarray(ratios, dtype="float64")
+    phi = None if dispersions is None else np.asarray(dispersions, dtype="float64")
+    if phi is not None and phi.shape != r.shape:
+        raise ValueError(f"{r.size} ratios but {phi.size} dispersions: one of each per fold")
+    ok = np.isfinite(r) if phi is None else np.isfinite(r) & np.isfinite(phi)
+    if not ok.any():
+        return np.zeros((x.size, n_draws))
+    fold = rng.choice(np.flatnonzero(ok), size=n_draws, replace=True)
+    dx = (r[fold][None, :] - 1.0) * x[:, None]
+    if phi is not None:
+        dx = dx + np.sqrt(np.clip(phi[fold], 0, None)[None, :] * x[:, None]) \
+            * rng.standard_normal((x.size, n_draws))
+    return dx
+
+
 def regressor_uncertainty_bounds(fc: SeriesForecast, n_hist: int, ratios: np.ndarray,
                                  spec: ProphetSpec, interval_width: float,
-                                 seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+                                 seed: int = 0, dispersions: np.ndarray | None = None
+                                 ) -> tuple[np.ndarray, np.ndarray]:
     """(lower, upper) over the horizon of a Prophet forecast whose regressor's future is itself
     uncertain: each of Prophet's predictive draws (trend and noise, on the transformed target)
-    gets the regressor's projected future x_h scaled by a ratio r drawn from `ratios` (the
-    cross-validation's realised ÷ projected regressor over each fold's horizon), i.e. plus
-    β·(r − 1)·x_h with β the regressor's effect per unit; back-transformed, the central
-    `interval_width` quantiles (docs/metrics.md, "Creator response regressor")."""
+    gets β·e_h added, β the regressor's effect per unit and e_h a draw of the projection's error
+    (`regressor_error_draws`: a CV fold's realised ÷ projected ratio and, with `dispersions`,
+    its day-level dispersion); back-transformed, the central `interval_width` quantiles
+    (docs/metrics.md, "Creator response regressor")."""
     m, x = fc.model, fc.regressor
     ratios = np.asarray(ratios, dtype="float64")
-    ratios = ratios[np.isfinite(ratios)]
-    if m is None or x is None or ratios.size == 0:
+    if m is None or x is None or not np.isfinite(ratios).any():
         f = fc.frame.iloc[n_hist:]
         return f["yhat_lower"].to_numpy(), f["yhat_upper"].to_numpy()
     dates = fc.frame["date"].iloc[n_hist:].to_numpy()
@@ -263,8 +285,9 @@ def regressor_uncertainty_bounds(fc: SeriesForecast, n_hist: int, ratios: np.nda
         warnings.filterwarnings("ignore", module=r"prophet\.")
         draws = m.predictive_samples(future)["yhat"]           # days × draws, transformed
     rng = np.random.default_rng(seed)
-    r = rng.choice(ratios, size=draws.shape[1], replace=True)
-    adjusted = draws + beta[:, None] * (r[None, :] - 1.0) * future[REGRESSOR].to_numpy()[:, None]
+    err = regressor_error_draws(future[REGRESSOR].to_numpy(), ratios, dispersions,
+                                draws.shape[1], rng)
+    adjusted = draws + beta[:, None] * err
     _, inverse = TRANSFORMS[spec.transform]
     back = np.clip(inverse(adjusted), 0, None)
     alpha = (1.0 - interval_width) / 2.0

@@ -304,20 +304,49 @@ def daily_spend(posts: pd.DataFrame, contracts: pd.DataFrame, campaigns: pd.Data
     return out.sort_values(["date", "campaign_id", "platform"]).reset_index(drop=True)
 
 
+def _signed_by(contracts: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """The contracts signed by `as_of` (all of them without a signed_date column; a contract
+    without a signed date counts as signed)."""
+    if "signed_date" not in contracts.columns:
+        return contracts
+    signed = pd.to_datetime(contracts["signed_date"])
+    if getattr(signed.dt, "tz", None) is not None:
+        signed = signed.dt.tz_convert("UTC").dt.tz_localize(None)
+    return contracts[signed.isna() | (signed <= as_of)]
+
+
 def spend_as_planned_on(posts: pd.DataFrame, contracts: pd.DataFrame, campaigns: pd.DataFrame,
                         as_of: pd.Timestamp, horizon_days: int,
                         weights: pd.Series | None = None) -> pd.DataFrame:
     """daily_spend as the brand would have built it on `as_of`: only contracts signed by then
     and posts published by then (a cross-validation origin sees the plan, not what followed)."""
-    k = contracts
-    if "signed_date" in k.columns:
-        signed = pd.to_datetime(k["signed_date"])
-        if getattr(signed.dt, "tz", None) is not None:
-            signed = signed.dt.tz_convert("UTC").dt.tz_localize(None)
-        k = k[signed.isna() | (signed <= as_of)]
+    k = _signed_by(contracts, as_of)
     day = _utc_day(posts["published_at"])
     p = posts[day.notna() & (day <= as_of)]
     return daily_spend(p, k, campaigns, as_of, horizon_days, weights)
+
+
+def planned_post_ids(posts: pd.DataFrame, contracts: pd.DataFrame, campaigns: pd.DataFrame,
+                     as_of: pd.Timestamp) -> pd.Index:
+    """post_ids the plan of `as_of` (spend_as_planned_on) stands for: posts published by then,
+    posts of contracts signed by then, and posts of a campaign that had no contract signed by
+    then, still ran after it and had a planned daily spend (daily_spend projects such a
+    campaign from that spend). The posts of contracts signed later for a campaign that already
+    had a signed contract were not in the plan."""
+    as_of = pd.Timestamp(as_of)
+    day = _utc_day(posts["published_at"])
+    cid = posts["contract_id"].astype("str")
+    signed = set(_signed_by(contracts, as_of)["contract_id"].astype("str"))
+    camp = campaigns.assign(campaign_id=campaigns["campaign_id"].astype("str"))
+    per_day = (pd.to_numeric(camp["planned_daily_spend_usd"]).fillna(0.0)
+               if "planned_daily_spend_usd" in camp.columns else pd.Series(0.0, index=camp.index))
+    with_contract = set(_signed_by(contracts, as_of)["campaign_id"].astype("str"))
+    budgeted = camp[(pd.to_datetime(camp["end_date"]) > as_of) & (per_day > 0)
+                    & ~camp["campaign_id"].isin(with_contract)]["campaign_id"]
+    keep = ((day.notna() & (day <= as_of)).to_numpy()
+            | cid.isin(signed).to_numpy()
+            | posts["campaign_id"].astype("str").isin(set(budgeted)).to_numpy())
+    return pd.Index(posts.loc[keep, "post_id"].astype("str").unique())
 
 
 def spend_for_series(spend: pd.DataFrame, series: str, days: pd.DatetimeIndex,

@@ -14,7 +14,11 @@ import pandas as pd
 
 from roi_ml.forecasting import cv as fcv
 from roi_ml.forecasting import series as fs
-from roi_ml.forecasting.creator_response import creator_regressor
+from roi_ml.forecasting.creator_response import (
+    creator_regressor,
+    projection_error,
+    realised_response,
+)
 from roi_ml.forecasting.metrics import scale_interval
 from roi_ml.forecasting.model import (
     REGRESSOR,
@@ -169,21 +173,27 @@ def tune_forecast_models(forecast_history: pd.DataFrame, forecast_spend: pd.Data
                         "used (model_used prophet_fixed)", metric, len(y), need)
             continue
         fold_spend = None
-        ratios = []
+        ratios, dispersions = [], []
         if _uses_creator_response(_base_spec(params)):
             # each fold's regressor as the brand would have built it on the fold's origin
             fold_spend = {cut: _total_regressor(forecast_post_response, posts, contracts,
                                                 campaigns, dates[cut - 1],
                                                 pd.date_range(dates[0], periods=cut + horizon),
                                                 metric, params) for cut in cuts}
-            # realised ÷ projected regressor over each fold's horizon (the realised one is
-            # history by the end of the data): how far the projection erred
-            observed = _total_regressor(forecast_post_response, posts, contracts, campaigns,
-                                        dates[-1], dates, metric, params)
+            # how far each fold's projection erred (the realised response is history by the
+            # end of the data): level ratio and day-level dispersion; by default only the
+            # response of the posts the origin's plan covered, as the forecast is conditional
+            # on the plan (creator_response.projection_error)
+            plan_only = bool(cv.get("regressor_plan_only", True))
             for cut in cuts:
-                projected = float(fold_spend[cut][cut:cut + horizon].sum())
-                if projected > 0:
-                    ratios.append(float(observed[cut:cut + horizon].sum()) / projected)
+                ids = (fs.planned_post_ids(posts, contracts, campaigns, dates[cut - 1])
+                       if plan_only else None)
+                realised = realised_response(forecast_post_response, ids,
+                                             dates[cut:cut + horizon], metric)
+                r, phi = projection_error(fold_spend[cut][cut:cut + horizon], realised)
+                if np.isfinite(r):
+                    ratios.append(r)
+                    dispersions.append(phi)
         elif cv.get("spend_as_planned", True):
             fold_spend = {}
             for cut in cuts:
@@ -201,6 +211,7 @@ def tune_forecast_models(forecast_history: pd.DataFrame, forecast_spend: pd.Data
         table.insert(0, "series", fs.SERIES_TOTAL)
         table["cv_folds"] = len(cuts)
         table["cv_regressor_ratios"] = ",".join(f"{r:.4g}" for r in ratios)
+        table["cv_regressor_dispersions"] = ",".join(f"{v:.4g}" for v in dispersions)
         log.info("Forecast CV, total %s: best %s, MASE %.3f (seasonal naive %.3f), coverage %.2f",
                  metric, {k: getattr(best.spec, k) for k in cv["grid"]}, best.mase,
                  best.naive_mase, best.coverage)
@@ -230,13 +241,15 @@ def _selected_spec(cv_results: pd.DataFrame, metric: str, params: dict[str, Any]
     return _base_spec(params).with_(**values)
 
 
-def _regressor_ratios(cv_results: pd.DataFrame, metric: str) -> np.ndarray:
-    """The CV's realised ÷ projected regressor ratios of `metric` (empty without them)."""
-    if cv_results.empty or "cv_regressor_ratios" not in cv_results.columns:
+def _regressor_errors(cv_results: pd.DataFrame, metric: str,
+                      column: str = "cv_regressor_ratios") -> np.ndarray:
+    """The CV's per-fold regressor projection errors of `metric`: realised ÷ projected ratios
+    (cv_regressor_ratios) or day-level dispersions (cv_regressor_dispersions); empty without."""
+    if cv_results.empty or column not in cv_results.columns:
         return np.zeros(0)
     row = cv_results[cv_results["metric"] == metric]
-    text = str(row["cv_regressor_ratios"].iloc[0]) if len(row) else ""
-    return np.array([float(v) for v in text.split(",") if v], dtype="float64")
+    text = str(row[column].iloc[0]) if len(row) else ""
+    return np.array([float(v) for v in text.split(",") if v and v != "nan"], dtype="float64")
 
 
 def _interval_scale(cv_results: pd.DataFrame, metric: str) -> float:
@@ -266,13 +279,18 @@ def forecast_all_series(forecast_history: pd.DataFrame, forecast_spend: pd.DataF
         for series, h in forecast_history.groupby("series", sort=True):
             dates, y, spend = _series_arrays(forecast_history, forecast_spend, series, metric,
                                              horizon)
-            s_spec, ratios = spec, np.zeros(0)
+            s_spec, ratios, dispersions = spec, np.zeros(0), None
             if _uses_creator_response(spec):
                 if series == fs.SERIES_TOTAL:
                     spend = _total_regressor(forecast_post_response, posts, contracts, campaigns,
                                              dates[-1], pd.date_range(dates[0], periods=len(y) + horizon),
                                              metric, params)
-                    ratios = _regressor_ratios(forecast_cv_results, metric)
+                    ratios = _regressor_errors(forecast_cv_results, metric)
+                    if params["cv"].get("regressor_day_noise", True):
+                        dispersions = _regressor_errors(forecast_cv_results, metric,
+                                                        "cv_regressor_dispersions")
+                        if dispersions.shape != ratios.shape:  # CV results from before them
+                            dispersions = None
                 else:
                     s_spec = spec.with_(regressor="spend")
             fc = forecast_series(dates, y, spend, horizon, s_spec, holidays,
@@ -297,7 +315,7 @@ def forecast_all_series(forecast_history: pd.DataFrame, forecast_spend: pd.DataF
                 n_hist = len(y)
                 lo, hi = regressor_uncertainty_bounds(
                     fc, n_hist, ratios, s_spec,
-                    params["interval_width"], params["random_seed"])
+                    params["interval_width"], params["random_seed"], dispersions)
                 f.loc[f.index[n_hist:], "yhat_lower"] = lo
                 f.loc[f.index[n_hist:], "yhat_upper"] = hi
             if (series == fs.SERIES_TOTAL and fc.model_used == "prophet"
