@@ -270,3 +270,35 @@ def test_planned_post_ids_follow_the_plan_of_the_origin():
     # on Apr 1 all five are published: all planned
     assert sorted(planned_post_ids(posts, contracts, campaigns, D("2026-04-01"))) == \
         ["P1", "P2", "P3", "P4", "P5"]
+
+
+def test_cv_full_coverage_draws_from_the_other_folds_and_leaves_out_unplanned(monkeypatch):
+    # A stand-in Prophet (yhat = 5 + 2·x, no noise of its own) on one fold: 8 training days,
+    # horizon 2 with projected regressor 10 and 20 → yhat 25 and 45. The other folds' ratios
+    # 0.5 and 1.5 give [15, 35] and [25, 65] (test above); this fold's own ratio 9 must not be
+    # drawn (it would lift day 2's upper bound to 45 + 2·8·20 = 365).
+    def fake_forecast(hist_dates, y, spend, horizon, spec, *args):
+        dates = pd.date_range(hist_dates[0], periods=len(hist_dates) + horizon)
+        yhat = 5.0 + 2.0 * np.asarray(spend, dtype="float64")
+        frame = pd.DataFrame({"date": dates, "yhat": yhat, "yhat_lower": yhat,
+                              "yhat_upper": yhat})
+        return SeriesForecast(frame, "prophet", _LinearModel(), 1.0, np.asarray(spend, float))
+
+    monkeypatch.setattr(fcv, "prophet_forecast", fake_forecast)
+    dates = pd.date_range("2026-01-01", periods=10)
+    y = np.r_[np.arange(8.0), 30.0, 100.0]
+    x = np.r_[np.zeros(8), 10.0, 20.0]
+    spec = ProphetSpec(regressor="creator_response")
+    errors = fcv.FoldRegressorErrors({8: 9.0, 100: 0.5, 101: 1.5})
+    res = fcv.cross_validate(dates, y, x, spec, 2, [8], None, 365, 0.8, 50,
+                             fold_spend={8: x}, regressor_errors=errors)
+    # day 1: 30 in [15, 35]; day 2: 100 above 65 → 0.5
+    assert res.full_coverage == 0.5
+    # 25 of day 1's 30 came from posts outside the plan: the target 5 is below 15 → 0
+    errors.unplanned = {8: np.array([25.0, 0.0])}
+    res = fcv.cross_validate(dates, y, x, spec, 2, [8], None, 365, 0.8, 50,
+                             fold_spend={8: x}, regressor_errors=errors)
+    assert res.full_coverage == 0.0
+    # without regressor errors the figure is not computed
+    res = fcv.cross_validate(dates, y, x, spec, 2, [8], None, 365, 0.8, 50, fold_spend={8: x})
+    assert np.isnan(res.full_coverage)

@@ -24,7 +24,7 @@ from roi_ml.forecasting.metrics import (
     mase,
     seasonal_naive_forecast,
 )
-from roi_ml.forecasting.model import ProphetSpec, prophet_forecast
+from roi_ml.forecasting.model import ProphetSpec, prophet_forecast, regressor_uncertainty_bounds
 
 log = logging.getLogger(__name__)
 
@@ -55,40 +55,75 @@ class CVResult:
     naive_mase: float
     folds: list[dict]
     interval_scale: float = 1.0   # median of the latest folds' interval-calibration factors
+    full_coverage: float = float("nan")  # coverage of the interval with regressor uncertainty
+
+
+@dataclass
+class FoldRegressorErrors:
+    """Per fold (keyed by its training length): the creator regressor's projection error,
+    level r and day-level dispersion φ (creator_response.projection_error; dispersions None:
+    the level only), and the response of posts outside the origin's plan per horizon day
+    (None: none left out), which the plan-conditional interval does not promise to cover."""
+
+    ratios: dict[int, float]
+    dispersions: dict[int, float] | None = None
+    unplanned: dict[int, np.ndarray] | None = None
+
+    def others(self, cut: int) -> tuple[np.ndarray, np.ndarray | None]:
+        """The other folds' (ratios, dispersions): what a fold's interval may draw from."""
+        keys = [k for k in self.ratios if k != cut]
+        r = np.array([self.ratios[k] for k in keys], dtype="float64")
+        if self.dispersions is None:
+            return r, None
+        return r, np.array([self.dispersions[k] for k in keys], dtype="float64")
 
 
 def cross_validate(dates: pd.DatetimeIndex, y: np.ndarray, spend: np.ndarray, spec: ProphetSpec,
                    horizon: int, cutoffs: list[int], holidays: pd.DataFrame | None,
                    min_days_yearly: int, interval_width: float, uncertainty_samples: int,
                    seed: int = 0, fold_spend: dict[int, np.ndarray] | None = None,
-                   calibration_folds: int | None = None) -> CVResult:
+                   calibration_folds: int | None = None,
+                   regressor_errors: FoldRegressorErrors | None = None) -> CVResult:
     """Score `spec` on each fold (MASE, coverage; the seasonal-naive forecast's MASE beside).
     `fold_spend[cut]` (history + horizon), when given, replaces the spend that happened with
     the spend as planned at the fold's origin. interval_scale: per fold, the factor its
     interval needed to hold `interval_width` of its days (quantile of interval_scale_needed);
     the median over the latest `calibration_folds` folds (None: all), the folds whose training
-    length is closest to the final forecast's."""
+    length is closest to the final forecast's. With `regressor_errors` (creator_response
+    regressor) also full_coverage: each fold's interval drawn as the final one is
+    (regressor_uncertainty_bounds with the other folds' projection errors), scored against
+    the fold's days less the response of posts outside its origin's plan."""
     folds, needed = [], []
     for cut in cutoffs:
         train, actual = y[:cut], y[cut:cut + horizon]
         x = fold_spend[cut] if fold_spend is not None else spend[:cut + horizon]
-        fc = prophet_forecast(dates[:cut], train, x, horizon, spec, holidays,
-                              min_days_yearly, interval_width, uncertainty_samples, seed).frame
-        f = fc.iloc[cut:]
+        sf = prophet_forecast(dates[:cut], train, x, horizon, spec, holidays,
+                              min_days_yearly, interval_width, uncertainty_samples, seed)
+        f = sf.frame.iloc[cut:]
         needed.append(float(np.quantile(interval_scale_needed(
             actual, f["yhat"].to_numpy(), f["yhat_lower"].to_numpy(), f["yhat_upper"].to_numpy()),
             interval_width)))
-        folds.append({"train_days": cut, "interval_scale": needed[-1],
-                      "mase": mase(actual, f["yhat"].to_numpy(), train),
-                      "coverage": coverage(actual, f["yhat_lower"].to_numpy(),
-                                           f["yhat_upper"].to_numpy()),
-                      "naive_mase": mase(actual, seasonal_naive_forecast(train, horizon), train)})
+        fold = {"train_days": cut, "interval_scale": needed[-1],
+                "mase": mase(actual, f["yhat"].to_numpy(), train),
+                "coverage": coverage(actual, f["yhat_lower"].to_numpy(),
+                                     f["yhat_upper"].to_numpy()),
+                "naive_mase": mase(actual, seasonal_naive_forecast(train, horizon), train),
+                "full_coverage": float("nan")}
+        if regressor_errors is not None and sf.regressor is not None:
+            r, phi = regressor_errors.others(cut)
+            lo, hi = regressor_uncertainty_bounds(sf, cut, r, spec, interval_width, seed, phi)
+            left_out = (regressor_errors.unplanned or {}).get(cut)
+            target = actual - (left_out if left_out is not None else 0.0)
+            fold["full_coverage"] = coverage(target, lo, hi)
+        folds.append(fold)
     recent = needed[-calibration_folds:] if calibration_folds else needed
     scale = float(np.median(recent)) if recent else 1.0
+    full = [f["full_coverage"] for f in folds if np.isfinite(f["full_coverage"])]
     return CVResult(spec, float(np.nanmean([f["mase"] for f in folds])),
                     float(np.nanmean([f["coverage"] for f in folds])),
                     float(np.nanmean([f["naive_mase"] for f in folds])), folds,
-                    scale if np.isfinite(scale) else 1.0)
+                    scale if np.isfinite(scale) else 1.0,
+                    float(np.mean(full)) if full else float("nan"))
 
 
 def spec_grid(base: ProphetSpec, grid: dict[str, list]) -> list[ProphetSpec]:
@@ -106,7 +141,8 @@ def tune(dates: pd.DatetimeIndex, y: np.ndarray, spend: np.ndarray, base: Prophe
          grid: dict[str, list], horizon: int, cutoffs: list[int], holidays: pd.DataFrame | None,
          min_days_yearly: int, interval_width: float, uncertainty_samples: int,
          seed: int = 0, fold_spend: dict[int, np.ndarray] | None = None, n_jobs: int = 1,
-         calibration_folds: int | None = None) -> tuple[CVResult, pd.DataFrame]:
+         calibration_folds: int | None = None,
+         regressor_errors: FoldRegressorErrors | None = None) -> tuple[CVResult, pd.DataFrame]:
     """Cross-validate every spec of the grid: (best result, one row per spec); `n_jobs`
     processes share the specs (joblib; results do not depend on it)."""
     specs = spec_grid(base, grid)
@@ -116,14 +152,17 @@ def tune(dates: pd.DatetimeIndex, y: np.ndarray, spend: np.ndarray, base: Prophe
         results = Parallel(n_jobs=n_jobs)(
             delayed(cross_validate)(dates, y, spend, spec, horizon, cutoffs, holidays,
                                     min_days_yearly, interval_width, uncertainty_samples, seed,
-                                    fold_spend, calibration_folds) for spec in specs)
+                                    fold_spend, calibration_folds, regressor_errors)
+            for spec in specs)
     else:
         results = [cross_validate(dates, y, spend, spec, horizon, cutoffs, holidays,
                                   min_days_yearly, interval_width, uncertainty_samples, seed,
-                                  fold_spend, calibration_folds) for spec in specs]
+                                  fold_spend, calibration_folds, regressor_errors)
+                   for spec in specs]
     table = pd.DataFrame([{**{k: r.spec.as_dict()[k] for k in grid}, "cv_mase": r.mase,
                            "cv_coverage": r.coverage, "cv_naive_mase": r.naive_mase,
                            "cv_interval_scale": r.interval_scale,
+                           "cv_full_coverage": r.full_coverage,
                            "cv_fold_interval_scales": ",".join(f"{f['interval_scale']:.4g}"
                                                                for f in r.folds)}
                           for r in results])

@@ -155,8 +155,9 @@ def tune_forecast_models(forecast_history: pd.DataFrame, forecast_spend: pd.Data
                          contracts: pd.DataFrame, campaigns: pd.DataFrame,
                          params: dict[str, Any]) -> pd.DataFrame:
     """Rolling-origin CV of every spec of conf forecasting.cv.grid on the total series, per
-    metric: series, metric, the grid's settings, cv_mase, cv_coverage, cv_naive_mase, cv_folds,
-    selected. Empty (with a log line) when the history is shorter than the CV needs."""
+    metric: series, metric, the grid's settings, cv_mase, cv_coverage, cv_naive_mase,
+    cv_full_coverage (the shipped interval, creator_response only), cv_folds, selected, and the
+    folds' regressor projection errors (cv_regressor_ratios, cv_regressor_dispersions). Empty (with a log line) when the history is shorter than the CV needs."""
     cv, horizon = params["cv"], params["horizon_days"]
     holidays = holidays_frame(params.get("holidays"))
     tables = []
@@ -172,7 +173,7 @@ def tune_forecast_models(forecast_history: pd.DataFrame, forecast_spend: pd.Data
                         "(conf forecasting.cv): the fixed settings of forecasting.prophet are "
                         "used (model_used prophet_fixed)", metric, len(y), need)
             continue
-        fold_spend = None
+        fold_spend, errors = None, None
         ratios, dispersions = [], []
         if _uses_creator_response(_base_spec(params)):
             # each fold's regressor as the brand would have built it on the fold's origin
@@ -185,15 +186,21 @@ def tune_forecast_models(forecast_history: pd.DataFrame, forecast_spend: pd.Data
             # response of the posts the origin's plan covered, as the forecast is conditional
             # on the plan (creator_response.projection_error)
             plan_only = bool(cv.get("regressor_plan_only", True))
+            errors = fcv.FoldRegressorErrors({}, {}, {})
             for cut in cuts:
+                days = dates[cut:cut + horizon]
                 ids = (fs.planned_post_ids(posts, contracts, campaigns, dates[cut - 1])
                        if plan_only else None)
-                realised = realised_response(forecast_post_response, ids,
-                                             dates[cut:cut + horizon], metric)
+                realised = realised_response(forecast_post_response, ids, days, metric)
                 r, phi = projection_error(fold_spend[cut][cut:cut + horizon], realised)
                 if np.isfinite(r):
                     ratios.append(r)
                     dispersions.append(phi)
+                    errors.ratios[cut], errors.dispersions[cut] = r, phi
+                errors.unplanned[cut] = (realised_response(forecast_post_response, None, days,
+                                                           metric) - realised)
+            if not cv.get("regressor_day_noise", True):
+                errors.dispersions = None
         elif cv.get("spend_as_planned", True):
             fold_spend = {}
             for cut in cuts:
@@ -204,7 +211,8 @@ def tune_forecast_models(forecast_history: pd.DataFrame, forecast_spend: pd.Data
         best, table = fcv.tune(dates, y, spend, _base_spec(params), cv["grid"], horizon, cuts,
                                holidays, params["min_days_yearly"], params["interval_width"],
                                cv["uncertainty_samples"], params["random_seed"], fold_spend,
-                               cv.get("n_jobs", 1), cv.get("calibration_folds"))
+                               cv.get("n_jobs", 1), cv.get("calibration_folds"),
+                               errors if cv.get("regressor_uncertainty", False) else None)
         table["selected"] = [all(row[k] == getattr(best.spec, k) for k in cv["grid"])
                              for _, row in table.iterrows()]
         table.insert(0, "metric", metric)
@@ -212,9 +220,10 @@ def tune_forecast_models(forecast_history: pd.DataFrame, forecast_spend: pd.Data
         table["cv_folds"] = len(cuts)
         table["cv_regressor_ratios"] = ",".join(f"{r:.4g}" for r in ratios)
         table["cv_regressor_dispersions"] = ",".join(f"{v:.4g}" for v in dispersions)
-        log.info("Forecast CV, total %s: best %s, MASE %.3f (seasonal naive %.3f), coverage %.2f",
+        log.info("Forecast CV, total %s: best %s, MASE %.3f (seasonal naive %.3f), coverage "
+                 "%.2f (Prophet's interval), %.2f (with the regressor's uncertainty)",
                  metric, {k: getattr(best.spec, k) for k in cv["grid"]}, best.mase,
-                 best.naive_mase, best.coverage)
+                 best.naive_mase, best.coverage, best.full_coverage)
         tables.append(table)
     if not tables:
         return pd.DataFrame({"series": pd.Series(dtype="str"), "metric": pd.Series(dtype="str"),
@@ -361,13 +370,15 @@ def _model_bundle(fc: SeriesForecast, history: pd.DataFrame,
 
 
 def _cv_metrics(cv_results: pd.DataFrame, forecast: pd.DataFrame) -> dict[str, Any]:
-    """MLflow metrics (forecasting.<metric>.cv_mase / cv_coverage / cv_naive_mase of the
-    selected spec on the total series; n_series; n_fallback series)."""
+    """MLflow metrics (forecasting.<metric>.cv_mase / cv_coverage / cv_naive_mase /
+    cv_interval_scale / cv_full_coverage of the selected spec on the total series; n_series;
+    n_fallback series)."""
     out: dict[str, Any] = {}
     if not cv_results.empty:
         for _, row in cv_results[cv_results["selected"].astype(bool)].iterrows():
-            for fig in ("cv_mase", "cv_coverage", "cv_naive_mase", "cv_interval_scale"):
-                if fig not in row:
+            for fig in ("cv_mase", "cv_coverage", "cv_naive_mase", "cv_interval_scale",
+                        "cv_full_coverage"):
+                if fig not in row or not np.isfinite(float(row[fig])):
                     continue
                 out[f"total.{row['metric']}.{fig}"] = {"value": float(row[fig]), "step": 0}
     per_series = forecast.groupby(["series", "metric"])["model_used"].first()
