@@ -16,6 +16,7 @@ from roi_ml.forecasting.creator_response import (
 )
 from roi_ml.forecasting.metrics import interval_scale_needed, scale_interval
 from roi_ml.forecasting.model import ProphetSpec, SeriesForecast
+from roi_ml.inputs import InputError
 
 D = pd.Timestamp
 
@@ -243,45 +244,61 @@ def test_regressor_uncertainty_bounds_with_day_scatter_by_hand():
 def test_planned_post_ids_follow_the_plan_of_the_origin():
     from roi_ml.forecasting.series import planned_post_ids
 
-    # origin Mar 1. C1 (campaign A) signed Feb 1, C2 (A) signed Mar 10, C3 (B) signed Mar 5;
-    # campaign B had no contract signed by Mar 1, runs to Apr 30 and has a planned daily
-    # spend, so its plan stood for C3's post; campaign C (no planned spend) did not.
+    # origin Mar 1 (UTC day). Campaigns A, B, C run to Apr 30; E ended Feb 20.
+    # C1 (A) signed Feb 1, C2 (A) signed Mar 10, C3 (B) signed Mar 5, C4 (C) signed Mar 10,
+    # C5 (E) signed Feb 1, C6 (C) without a signed date (counts as signed).
+    # B had no contract signed by Mar 1 and a planned daily spend: its plan stood for C3's post.
     # P1: C2, published Feb 20 (published by the origin: planned)
-    # P2: C1, published Mar 5 (contract signed by the origin: planned)
+    # P2: C1, published Mar 5 (contract signed by the origin, A still running: planned)
     # P3: C2, published Mar 15 (A already had C1: C2's later post was not in the plan)
     # P4: C3, published Mar 20 (campaign B's planned spend: planned)
-    # P5: C4 (campaign C, signed Mar 10), published Mar 20: not planned
+    # P5: C4, published Mar 20 (C has C6 signed: C4 was not in the plan)
+    # P6: C5, published Mar 8 (E had ended: the plan projects nothing for it)
+    # P7: C6, published Mar 20 (no signed date = signed, C running: planned)
+    # P8: C4, published Mar 1 23:30 in New York = Mar 2 04:30 UTC: after the origin day
+    # P9: C4, published Mar 1 23:30 UTC: on the origin day, published by then
+    # P10: no contract, campaign C, published Mar 20: not planned
     posts = pd.DataFrame({
-        "post_id": ["P1", "P2", "P3", "P4", "P5"],
-        "contract_id": ["C2", "C1", "C2", "C3", "C4"],
-        "campaign_id": ["A", "A", "A", "B", "C"],
-        "published_at": pd.to_datetime(["2026-02-20 10:00", "2026-03-05 10:00",
-                                        "2026-03-15 10:00", "2026-03-20 10:00",
-                                        "2026-03-20 10:00"]).tz_localize("UTC")})
-    contracts = pd.DataFrame({"contract_id": ["C1", "C2", "C3", "C4"],
-                              "campaign_id": ["A", "A", "B", "C"],
+        "post_id": [f"P{i}" for i in range(1, 11)],
+        "contract_id": pd.array(["C2", "C1", "C2", "C3", "C4", "C5", "C6", "C4", "C4", None],
+                                dtype="string"),
+        "campaign_id": ["A", "A", "A", "B", "C", "E", "C", "C", "C", "C"],
+        "published_at": pd.to_datetime([
+            "2026-02-20 10:00", "2026-03-05 10:00", "2026-03-15 10:00", "2026-03-20 10:00",
+            "2026-03-20 10:00", "2026-03-08 10:00", "2026-03-20 10:00", "2026-03-02 04:30",
+            "2026-03-01 23:30", "2026-03-20 10:00"]).tz_localize("UTC")
+        .tz_convert("America/New_York")})  # P8 is Mar 1 23:30 local: the UTC day must be used
+    contracts = pd.DataFrame({"contract_id": ["C1", "C2", "C3", "C4", "C5", "C6"],
+                              "campaign_id": ["A", "A", "B", "C", "E", "C"],
                               "signed_date": pd.to_datetime(["2026-02-01", "2026-03-10",
-                                                             "2026-03-05", "2026-03-10"])})
-    campaigns = pd.DataFrame({"campaign_id": ["A", "B", "C"],
-                              "end_date": pd.to_datetime(["2026-04-30"] * 3),
-                              "planned_daily_spend_usd": [100.0, 50.0, 0.0]})
+                                                             "2026-03-05", "2026-03-10",
+                                                             "2026-02-01", None])})
+    campaigns = pd.DataFrame({"campaign_id": ["A", "B", "C", "E"],
+                              "end_date": pd.to_datetime(["2026-04-30"] * 3 + ["2026-02-20"]),
+                              "planned_daily_spend_usd": [100.0, 50.0, 0.0, 10.0]})
     ids = planned_post_ids(posts, contracts, campaigns, D("2026-03-01"))
-    assert sorted(ids) == ["P1", "P2", "P4"]
-    # on Apr 1 all five are published: all planned
-    assert sorted(planned_post_ids(posts, contracts, campaigns, D("2026-04-01"))) == \
-        ["P1", "P2", "P3", "P4", "P5"]
+    assert sorted(ids, key=lambda p: int(p[1:])) == ["P1", "P2", "P4", "P7", "P9"]
+    # without a planned daily spend column no campaign is budgeted: P4 drops out
+    no_plan = campaigns.drop(columns="planned_daily_spend_usd")
+    assert "P4" not in planned_post_ids(posts, contracts, no_plan, D("2026-03-01"))
+    # on Apr 1 all ten are published: all planned
+    assert len(planned_post_ids(posts, contracts, campaigns, D("2026-04-01"))) == 10
+    with pytest.raises(InputError, match="campaigns: missing column"):
+        planned_post_ids(posts, contracts, campaigns.drop(columns="end_date"), D("2026-03-01"))
 
 
-def test_cv_full_coverage_draws_from_the_other_folds_and_leaves_out_unplanned(monkeypatch):
-    # A stand-in Prophet (yhat = 5 + 2·x, no noise of its own) on one fold: 8 training days,
-    # horizon 2 with projected regressor 10 and 20 → yhat 25 and 45. The other folds' ratios
-    # 0.5 and 1.5 give [15, 35] and [25, 65] (test above); this fold's own ratio 9 must not be
-    # drawn (it would lift day 2's upper bound to 45 + 2·8·20 = 365).
+def test_cv_full_coverage_draws_only_from_folds_ended_by_the_origin(monkeypatch):
+    # A stand-in Prophet (yhat = 5 + 2·x, no noise of its own, so its own interval is the
+    # point) on the fold that trains on 8 days: horizon 2 with projected regressor 10 and 20
+    # → yhat 25 and 45. Folds whose horizon had ended by day 8 (k + 2 <= 8): 5 and 6, ratios
+    # 0.5 and 1.5 → [15, 35] and [25, 65] (test above). This fold's own ratio (8) and a later
+    # fold's (10), 9.0 each, must not be drawn (either would lift day 2's upper bound to
+    # 45 + 2·8·20 = 365).
     def fake_forecast(hist_dates, y, spend, horizon, spec, *args):
         dates = pd.date_range(hist_dates[0], periods=len(hist_dates) + horizon)
         yhat = 5.0 + 2.0 * np.asarray(spend, dtype="float64")
-        frame = pd.DataFrame({"date": dates, "yhat": yhat, "yhat_lower": yhat,
-                              "yhat_upper": yhat})
+        frame = pd.DataFrame({"date": dates, "yhat": yhat, "yhat_lower": yhat - 1e-9,
+                              "yhat_upper": yhat + 1e-9})
         return SeriesForecast(frame, "prophet", _LinearModel(), 1.0, np.asarray(spend, float))
 
     monkeypatch.setattr(fcv, "prophet_forecast", fake_forecast)
@@ -289,16 +306,33 @@ def test_cv_full_coverage_draws_from_the_other_folds_and_leaves_out_unplanned(mo
     y = np.r_[np.arange(8.0), 30.0, 100.0]
     x = np.r_[np.zeros(8), 10.0, 20.0]
     spec = ProphetSpec(regressor="creator_response")
-    errors = fcv.FoldRegressorErrors({8: 9.0, 100: 0.5, 101: 1.5})
-    res = fcv.cross_validate(dates, y, x, spec, 2, [8], None, 365, 0.8, 50,
-                             fold_spend={8: x}, regressor_errors=errors)
-    # day 1: 30 in [15, 35]; day 2: 100 above 65 → 0.5
-    assert res.full_coverage == 0.5
-    # 25 of day 1's 30 came from posts outside the plan: the target 5 is below 15 → 0
-    errors.unplanned = {8: np.array([25.0, 0.0])}
-    res = fcv.cross_validate(dates, y, x, spec, 2, [8], None, 365, 0.8, 50,
-                             fold_spend={8: x}, regressor_errors=errors)
-    assert res.full_coverage == 0.0
+    errors = fcv.FoldRegressorErrors({5: 0.5, 6: 1.5, 8: 9.0, 10: 9.0})
+    run = lambda e: fcv.cross_validate(dates, y, x, spec, 2, [8], None, 365, 0.8, 50,  # noqa: E731
+                                       fold_spend={8: x}, regressor_errors=e)
+    # day 1: 30 in [15, 35]; day 2: 100 above 65 → 0.5 (both targets: nothing left out)
+    res = run(errors)
+    assert (res.full_coverage, res.full_coverage_all_days) == (0.5, 0.5)
+    # 50 of day 2's 100 came from posts outside the plan: the plan's target 50 is inside
+    # [25, 65] → 1.0 (a sign slip, 150, would stay outside); all days still 0.5
+    errors.unplanned = {8: np.array([0.0, 50.0])}
+    res = run(errors)
+    assert (res.full_coverage, res.full_coverage_all_days) == (1.0, 0.5)
+    # no fold had ended by the origin (only this one and a later one): nan, not Prophet's
+    # own interval scored instead
+    res = run(fcv.FoldRegressorErrors({8: 0.5, 10: 1.5}))
+    assert np.isnan(res.full_coverage) and np.isnan(res.full_coverage_all_days)
     # without regressor errors the figure is not computed
     res = fcv.cross_validate(dates, y, x, spec, 2, [8], None, 365, 0.8, 50, fold_spend={8: x})
     assert np.isnan(res.full_coverage)
+
+
+def test_fold_errors_known_by_an_origin():
+    e = fcv.FoldRegressorErrors({10: 1.1, 20: np.nan, 30: 1.3, 40: 1.4},
+                                {10: 2.0, 20: 3.0, 30: np.nan, 40: 5.0})
+    # origin 40, horizon 10: folds 10, 20, 30 ended; 20 (ratio nan) and 30 (dispersion nan) out
+    r, phi = e.known_by(40, 10)
+    np.testing.assert_array_equal(r, [1.1])
+    np.testing.assert_array_equal(phi, [2.0])
+    r, phi = fcv.FoldRegressorErrors({10: 1.1, 30: 1.3}).known_by(40, 10)
+    np.testing.assert_array_equal(r, [1.1, 1.3])
+    assert phi is None

@@ -56,6 +56,7 @@ class CVResult:
     folds: list[dict]
     interval_scale: float = 1.0   # median of the latest folds' interval-calibration factors
     full_coverage: float = float("nan")  # coverage of the interval with regressor uncertainty
+    full_coverage_all_days: float = float("nan")  # the same against every day's actual
 
 
 @dataclass
@@ -69,9 +70,14 @@ class FoldRegressorErrors:
     dispersions: dict[int, float] | None = None
     unplanned: dict[int, np.ndarray] | None = None
 
-    def others(self, cut: int) -> tuple[np.ndarray, np.ndarray | None]:
-        """The other folds' (ratios, dispersions): what a fold's interval may draw from."""
-        keys = [k for k in self.ratios if k != cut]
+    def known_by(self, cut: int, horizon: int) -> tuple[np.ndarray, np.ndarray | None]:
+        """(ratios, dispersions) of the folds whose horizon had ended by the origin of the fold
+        that trains on `cut` days (k + horizon <= cut, finite ratio): what the forecast made
+        on that origin could have drawn from, as the final forecast draws only from folds
+        before it. Empty for the earliest folds."""
+        keys = [k for k in self.ratios if k + horizon <= cut and np.isfinite(self.ratios[k])]
+        if self.dispersions is not None:
+            keys = [k for k in keys if np.isfinite(self.dispersions.get(k, np.nan))]
         r = np.array([self.ratios[k] for k in keys], dtype="float64")
         if self.dispersions is None:
             return r, None
@@ -91,8 +97,10 @@ def cross_validate(dates: pd.DatetimeIndex, y: np.ndarray, spend: np.ndarray, sp
     the median over the latest `calibration_folds` folds (None: all), the folds whose training
     length is closest to the final forecast's. With `regressor_errors` (creator_response
     regressor) also full_coverage: each fold's interval drawn as the final one is
-    (regressor_uncertainty_bounds with the other folds' projection errors), scored against
-    the fold's days less the response of posts outside its origin's plan."""
+    (regressor_uncertainty_bounds with the projection errors of the folds whose horizon had
+    ended by its origin; nan for a fold without one), scored against the fold's days less the
+    response of posts outside its origin's plan (full_coverage_all_days: against the days as
+    they were)."""
     folds, needed = [], []
     for cut in cutoffs:
         train, actual = y[:cut], y[cut:cut + horizon]
@@ -109,21 +117,27 @@ def cross_validate(dates: pd.DatetimeIndex, y: np.ndarray, spend: np.ndarray, sp
                                      f["yhat_upper"].to_numpy()),
                 "naive_mase": mase(actual, seasonal_naive_forecast(train, horizon), train),
                 "full_coverage": float("nan")}
-        if regressor_errors is not None and sf.regressor is not None:
-            r, phi = regressor_errors.others(cut)
+        fold["full_coverage_all_days"] = float("nan")
+        r, phi = (regressor_errors.known_by(cut, horizon) if regressor_errors is not None
+                  else (np.zeros(0), None))
+        if sf.regressor is not None and r.size:
             lo, hi = regressor_uncertainty_bounds(sf, cut, r, spec, interval_width, seed, phi)
             left_out = (regressor_errors.unplanned or {}).get(cut)
             target = actual - (left_out if left_out is not None else 0.0)
             fold["full_coverage"] = coverage(target, lo, hi)
+            fold["full_coverage_all_days"] = coverage(actual, lo, hi)
         folds.append(fold)
     recent = needed[-calibration_folds:] if calibration_folds else needed
     scale = float(np.median(recent)) if recent else 1.0
     full = [f["full_coverage"] for f in folds if np.isfinite(f["full_coverage"])]
+    full_all = [f["full_coverage_all_days"] for f in folds
+                if np.isfinite(f["full_coverage_all_days"])]
     return CVResult(spec, float(np.nanmean([f["mase"] for f in folds])),
                     float(np.nanmean([f["coverage"] for f in folds])),
                     float(np.nanmean([f["naive_mase"] for f in folds])), folds,
                     scale if np.isfinite(scale) else 1.0,
-                    float(np.mean(full)) if full else float("nan"))
+                    float(np.mean(full)) if full else float("nan"),
+                    float(np.mean(full_all)) if full_all else float("nan"))
 
 
 def spec_grid(base: ProphetSpec, grid: dict[str, list]) -> list[ProphetSpec]:
@@ -163,6 +177,7 @@ def tune(dates: pd.DatetimeIndex, y: np.ndarray, spend: np.ndarray, base: Prophe
                            "cv_coverage": r.coverage, "cv_naive_mase": r.naive_mase,
                            "cv_interval_scale": r.interval_scale,
                            "cv_full_coverage": r.full_coverage,
+                           "cv_full_coverage_all_days": r.full_coverage_all_days,
                            "cv_fold_interval_scales": ",".join(f"{f['interval_scale']:.4g}"
                                                                for f in r.folds)}
                           for r in results])

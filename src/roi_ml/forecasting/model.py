@@ -243,7 +243,9 @@ def regressor_error_draws(x: np.ndarray, ratios: np.ndarray, dispersions: np.nda
     r = np.asarray(ratios, dtype="float64")
     phi = None if dispersions is None else np.asarray(dispersions, dtype="float64")
     if phi is not None and phi.shape != r.shape:
-        raise ValueError(f"{r.size} ratios but {phi.size} dispersions: one of each per fold")
+        raise ValueError(f"{r.size} ratios but {phi.size} dispersions: one of each per CV fold "
+                         "(forecast_cv_results columns cv_regressor_ratios and "
+                         "cv_regressor_dispersions; re-run tune_forecast_models)")
     ok = np.isfinite(r) if phi is None else np.isfinite(r) & np.isfinite(phi)
     if not ok.any():
         return np.zeros((x.size, n_draws))

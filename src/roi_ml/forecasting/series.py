@@ -328,24 +328,37 @@ def spend_as_planned_on(posts: pd.DataFrame, contracts: pd.DataFrame, campaigns:
 
 def planned_post_ids(posts: pd.DataFrame, contracts: pd.DataFrame, campaigns: pd.DataFrame,
                      as_of: pd.Timestamp) -> pd.Index:
-    """post_ids the plan of `as_of` (spend_as_planned_on) stands for: posts published by then,
-    posts of contracts signed by then, and posts of a campaign that had no contract signed by
-    then, still ran after it and had a planned daily spend (daily_spend projects such a
-    campaign from that spend). The posts of contracts signed later for a campaign that already
-    had a signed contract were not in the plan."""
+    """post_ids the plan of `as_of` (spend_as_planned_on) stands for: posts published by then
+    (their tails are projected), posts of contracts signed by then (a missing signed date
+    counts as signed) of a campaign still running after then (daily_spend projects only those),
+    and posts of a campaign still running after then with a planned daily spend and no
+    contract signed by then (daily_spend projects it from that spend). The posts of contracts
+    signed later for a campaign that already had a signed contract were not in the plan, nor
+    posts of a campaign that had ended. (A contract's posts beyond its committed deliverables
+    count as planned though the plan projects only the committed ones.)"""
+    from roi_ml.inputs import require_columns
+
+    fix = "(the canonical posts / contracts / campaigns tables; see docs/data_contract.md)"
+    require_columns(posts, ["post_id", "contract_id", "campaign_id", "published_at"], "posts", fix)
+    require_columns(contracts, ["contract_id", "campaign_id"], "contracts", fix)
+    require_columns(campaigns, ["campaign_id", "end_date"], "campaigns", fix)
     as_of = pd.Timestamp(as_of)
     day = _utc_day(posts["published_at"])
-    cid = posts["contract_id"].astype("str")
-    signed = set(_signed_by(contracts, as_of)["contract_id"].astype("str"))
     camp = campaigns.assign(campaign_id=campaigns["campaign_id"].astype("str"))
+    live = set(camp.loc[(pd.to_datetime(camp["end_date"]) > as_of).to_numpy(), "campaign_id"])
+    k = _signed_by(contracts, as_of)
+    k = k[k["contract_id"].notna() & k["campaign_id"].notna()]
+    signed = set(k.loc[k["campaign_id"].astype("str").isin(live).to_numpy(), "contract_id"]
+                 .astype("str"))
     per_day = (pd.to_numeric(camp["planned_daily_spend_usd"]).fillna(0.0)
                if "planned_daily_spend_usd" in camp.columns else pd.Series(0.0, index=camp.index))
-    with_contract = set(_signed_by(contracts, as_of)["campaign_id"].astype("str"))
-    budgeted = camp[(pd.to_datetime(camp["end_date"]) > as_of) & (per_day > 0)
-                    & ~camp["campaign_id"].isin(with_contract)]["campaign_id"]
+    with_contract = set(k["campaign_id"].astype("str"))
+    budgeted = set(camp.loc[(camp["campaign_id"].isin(live) & (per_day > 0)
+                             & ~camp["campaign_id"].isin(with_contract)).to_numpy(), "campaign_id"])
+    has_contract = posts["contract_id"].notna().to_numpy()
     keep = ((day.notna() & (day <= as_of)).to_numpy()
-            | cid.isin(signed).to_numpy()
-            | posts["campaign_id"].astype("str").isin(set(budgeted)).to_numpy())
+            | (has_contract & posts["contract_id"].astype("str").isin(signed).to_numpy())
+            | posts["campaign_id"].astype("str").isin(budgeted).to_numpy())
     return pd.Index(posts.loc[keep, "post_id"].astype("str").unique())
 
 

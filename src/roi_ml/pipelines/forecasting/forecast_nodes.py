@@ -156,8 +156,10 @@ def tune_forecast_models(forecast_history: pd.DataFrame, forecast_spend: pd.Data
                          params: dict[str, Any]) -> pd.DataFrame:
     """Rolling-origin CV of every spec of conf forecasting.cv.grid on the total series, per
     metric: series, metric, the grid's settings, cv_mase, cv_coverage, cv_naive_mase,
-    cv_full_coverage (the shipped interval, creator_response only), cv_folds, selected, and the
-    folds' regressor projection errors (cv_regressor_ratios, cv_regressor_dispersions). Empty (with a log line) when the history is shorter than the CV needs."""
+    cv_full_coverage and cv_full_coverage_all_days (the shipped interval; creator_response
+    only), cv_folds, selected, and the folds' regressor projection errors
+    (cv_regressor_ratios, cv_regressor_dispersions). Empty (with a log line) when the history
+    is shorter than the CV needs."""
     cv, horizon = params["cv"], params["horizon_days"]
     holidays = holidays_frame(params.get("holidays"))
     tables = []
@@ -377,7 +379,7 @@ def _cv_metrics(cv_results: pd.DataFrame, forecast: pd.DataFrame) -> dict[str, A
     if not cv_results.empty:
         for _, row in cv_results[cv_results["selected"].astype(bool)].iterrows():
             for fig in ("cv_mase", "cv_coverage", "cv_naive_mase", "cv_interval_scale",
-                        "cv_full_coverage"):
+                        "cv_full_coverage", "cv_full_coverage_all_days"):
                 if fig not in row or not np.isfinite(float(row[fig])):
                     continue
                 out[f"total.{row['metric']}.{fig}"] = {"value": float(row[fig]), "step": 0}
