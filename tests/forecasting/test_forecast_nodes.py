@@ -140,3 +140,76 @@ def test_forecast_pipeline_runs_in_a_catalog():
     assert (row["campaign_state"], row["spend_to_date_usd"]) == ("live", pytest.approx(370.0))
     assert row["projected_spend_usd"] == pytest.approx(970.0)
     assert row["projected_spend_low_usd"] == pytest.approx(370.0)
+
+
+def _creator_world(n_days=60):
+    """A total series driven by two contracts' posts: K1 (signed before the history) posts on
+    days 5, 15, …, 55; K2 (signed on day 47, after the first CV origin, day 45) posts daily on
+    days 48–52. Each post's response: 6, 3, 1 conversions on its day and the next two."""
+    days = pd.date_range("2026-05-01", periods=n_days, freq="D")
+    pub = {f"A{i}": days[i] for i in range(5, n_days, 10)} | {f"B{i}": days[i] for i in range(48, 53)}
+    posts = pd.DataFrame({
+        "post_id": pd.array(list(pub), dtype="string"),
+        "contract_id": pd.array(["K1" if p[0] == "A" else "K2" for p in pub], dtype="string"),
+        "creator_id": pd.array(["A" if p[0] == "A" else "B" for p in pub], dtype="string"),
+        "campaign_id": pd.array(["C1"] * len(pub), dtype="string"),
+        "platform": pd.array(["x"] * len(pub), dtype="string"),
+        "published_at": pd.DatetimeIndex(list(pub.values())).tz_localize("UTC") + pd.Timedelta(hours=12),
+        "due_date": pd.DatetimeIndex(list(pub.values()))})
+    rows = [{"post_id": p, "date": d + pd.Timedelta(days=a), "conversions": c, "revenue": 50.0 * c}
+            for p, d in pub.items() for a, c in enumerate((6.0, 3.0, 1.0))
+            if d + pd.Timedelta(days=a) <= days[-1]]
+    response = pd.DataFrame(rows)
+    response["post_id"] = response["post_id"].astype("string")
+    contracts = pd.DataFrame({"contract_id": ["K1", "K2"], "campaign_id": ["C1", "C1"],
+                              "creator_id": ["A", "B"], "fee_usd": [600.0, 500.0],
+                              "product_cost_usd": [0.0, 0.0], "management_overhead_usd": [0.0, 0.0],
+                              "deliverables_committed": pd.array([6, 5], dtype="Int64"),
+                              "deliverables_delivered": pd.array([6, 5], dtype="Int64"),
+                              "signed_date": pd.to_datetime(["2026-04-01", "2026-06-16"])})
+    campaigns = pd.DataFrame({"campaign_id": ["C1"], "start_date": pd.to_datetime(["2026-05-01"]),
+                              "end_date": pd.to_datetime(["2026-08-31"]),
+                              "planned_budget_usd": [1100.0], "planned_daily_spend_usd": [0.0]})
+    rng = np.random.default_rng(3)
+    creator = response.groupby("date")["conversions"].sum().reindex(days, fill_value=0.0).to_numpy()
+    conv = 20.0 + creator + rng.poisson(3, n_days)
+    hist = pd.DataFrame({"series": "total", "date": days, "conversions": conv,
+                         "revenue": 50.0 * conv + rng.normal(0, 20, n_days), "credit_model": ""})
+    hist["series"] = hist["series"].astype("str")
+    return hist, response, posts, contracts, campaigns
+
+
+CREATOR_PARAMS = {**PARAMS,
+                  "prophet": {"changepoint_prior_scale": 0.01, "transform": "none",
+                              "regressor": "creator_response"},
+                  "creator_response": {"max_age_days": 5, "shrinkage_usd": 100.0,
+                                       "min_developed": 0.3, "fallback_half_life_days": 3.0},
+                  "cv": {**PARAMS["cv"], "regressor_uncertainty": True,
+                         "regressor_day_noise": True, "regressor_plan_only": True}}
+
+
+def test_creator_response_cv_measures_the_plans_projection_error():
+    hist, response, posts, contracts, campaigns = _creator_world()
+    spend = _spend()
+    cv = tune_forecast_models(hist, spend, response, posts, contracts, campaigns, CREATOR_PARAMS)
+    row = cv[(cv["metric"] == "conversions") & cv["selected"]].iloc[0]
+    ratios = [float(v) for v in row["cv_regressor_ratios"].split(",")]
+    dispersions = [float(v) for v in row["cv_regressor_dispersions"].split(",")]
+    assert len(ratios) == len(dispersions) == 2 and all(d >= 0 for d in dispersions)
+    # two folds (origins day 45 and 52): only the later one had the earlier one's horizon
+    # ended by its origin (45 + 7 <= 52), so the shipped interval is scored on it alone
+    assert 0.0 <= row["cv_full_coverage"] <= 1.0
+    assert 0.0 <= row["cv_full_coverage_all_days"] <= 1.0
+    # K2, signed after the first origin, is outside that origin's plan: counting every post
+    # (regressor_plan_only false) raises the first fold's realised ÷ projected ratio
+    every_post = {**CREATOR_PARAMS, "cv": {**CREATOR_PARAMS["cv"], "regressor_plan_only": False}}
+    cv_all = tune_forecast_models(hist, spend, response, posts, contracts, campaigns, every_post)
+    row_all = cv_all[(cv_all["metric"] == "conversions") & cv_all["selected"]].iloc[0]
+    ratios_all = [float(v) for v in row_all["cv_regressor_ratios"].split(",")]
+    assert ratios_all[0] > ratios[0]
+    fc, _bundle, metrics = forecast_all_series(hist, spend, cv, response, posts, contracts,
+                                               campaigns, CREATOR_PARAMS)
+    total = fc[(fc["series"] == "total") & fc["is_forecast"]]
+    assert (total["yhat_lower"] <= total["yhat"] + 1e-9).all()
+    assert (total["yhat"] <= total["yhat_upper"] + 1e-9).all()
+    assert "total.conversions.cv_full_coverage" in metrics
