@@ -214,7 +214,7 @@ def tune_forecast_models(forecast_history: pd.DataFrame, forecast_spend: pd.Data
                                holidays, params["min_days_yearly"], params["interval_width"],
                                cv["uncertainty_samples"], params["random_seed"], fold_spend,
                                cv.get("n_jobs", 1), cv.get("calibration_folds"),
-                               errors if cv.get("regressor_uncertainty", False) else None)
+                               errors if cv.get("regressor_uncertainty", True) else None)
         table["selected"] = [all(row[k] == getattr(best.spec, k) for k in cv["grid"])
                              for _, row in table.iterrows()]
         table.insert(0, "metric", metric)
@@ -322,7 +322,7 @@ def forecast_all_series(forecast_history: pd.DataFrame, forecast_spend: pd.DataF
             f = fc.frame.copy()
             if (series == fs.SERIES_TOTAL and fc.model_used == "prophet"
                     and _uses_creator_response(s_spec)
-                    and params["cv"].get("regressor_uncertainty", False)):
+                    and params["cv"].get("regressor_uncertainty", True)):
                 n_hist = len(y)
                 lo, hi = regressor_uncertainty_bounds(
                     fc, n_hist, ratios, s_spec,
