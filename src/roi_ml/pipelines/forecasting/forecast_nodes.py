@@ -162,7 +162,7 @@ def tune_forecast_models(forecast_history: pd.DataFrame, forecast_spend: pd.Data
     is shorter than the CV needs."""
     cv, horizon = params["cv"], params["horizon_days"]
     holidays = holidays_frame(params.get("holidays"))
-    tables = []
+    tables, plan_ids = [], {}
     for metric in METRICS:
         dates, y, spend = _series_arrays(forecast_history, forecast_spend, fs.SERIES_TOTAL,
                                          metric, horizon)
@@ -175,8 +175,7 @@ def tune_forecast_models(forecast_history: pd.DataFrame, forecast_spend: pd.Data
                         "(conf forecasting.cv): the fixed settings of forecasting.prophet are "
                         "used (model_used prophet_fixed)", metric, len(y), need)
             continue
-        fold_spend, errors = None, None
-        ratios, dispersions = [], []
+        fold_spend, errors, ratios, dispersions = None, None, [], []
         if _uses_creator_response(_base_spec(params)):
             # each fold's regressor as the brand would have built it on the fold's origin
             fold_spend = {cut: _total_regressor(forecast_post_response, posts, contracts,
@@ -191,16 +190,17 @@ def tune_forecast_models(forecast_history: pd.DataFrame, forecast_spend: pd.Data
             errors = fcv.FoldRegressorErrors({}, {}, {})
             for cut in cuts:
                 days = dates[cut:cut + horizon]
-                ids = (fs.planned_post_ids(posts, contracts, campaigns, dates[cut - 1])
-                       if plan_only else None)
-                realised = realised_response(forecast_post_response, ids, days, metric)
+                if plan_only and cut not in plan_ids:  # the plan is the same for both metrics
+                    plan_ids[cut] = fs.planned_post_ids(posts, contracts, campaigns,
+                                                        dates[cut - 1])
+                realised = realised_response(forecast_post_response,
+                                             plan_ids[cut] if plan_only else None, days, metric)
                 r, phi = projection_error(fold_spend[cut][cut:cut + horizon], realised)
                 if np.isfinite(r):
-                    ratios.append(r)
-                    dispersions.append(phi)
                     errors.ratios[cut], errors.dispersions[cut] = r, phi
                 errors.unplanned[cut] = (realised_response(forecast_post_response, None, days,
                                                            metric) - realised)
+            ratios, dispersions = list(errors.ratios.values()), list(errors.dispersions.values())
             if not cv.get("regressor_day_noise", True):
                 errors.dispersions = None
         elif cv.get("spend_as_planned", True):
