@@ -54,6 +54,6 @@ def pytest_collection_modifyitems(items):
 def e2e_run(tmp_path_factory):
     os.environ.setdefault("KEDRO_DISABLE_TELEMETRY", "true")
     root = make_project(tmp_path_factory.mktemp("roi_ml_project"))
-    simulate("tiny", seed=5, raw_dir=root / "data" / "01_raw", truth_dir=root / "data" / "ground_truth")
+    simulate("tiny", seed=8, raw_dir=root / "data" / "01_raw", truth_dir=root / "data" / "ground_truth")
     run_kedro(root)
     return root

@@ -173,3 +173,27 @@ def test_authenticity_signals_do_not_reuse_kpi_names(out):
         cols = set(out[frame].columns)
         assert not {c for c in cols if c in kpi_names or c.removeprefix("z_") in kpi_names
                     or c.removeprefix("norm_") in kpi_names}, frame
+
+
+def test_campaign_not_started_is_not_judged(kpi_params):
+    """A campaign on the calendar that starts after the export (the simulator's programme goes
+    on past export day) has nothing to judge: its volume targets and pacing are
+    not_applicable, not below_target, and the other campaigns' statuses are unchanged."""
+    from kpi_world import make_world, run_kpis, validate_world
+
+    w = make_world()
+    extra = w["campaigns"].iloc[[0]].assign(
+        campaign_id="CMP3", campaign_name="May", start_date=pd.Timestamp("2026-05-01"),
+        end_date=pd.Timestamp("2026-05-30"), planned_budget_usd=9_000_000.0)
+    w["campaigns"] = pd.concat([w["campaigns"], extra], ignore_index=True).astype(
+        w["campaigns"].dtypes.to_dict())
+    validate_world(w)
+    kpi_params["major_campaign_min_budget_usd"] = 1_000
+    k = run_kpis(w, kpi_params)["kpi_campaign"].set_index("campaign_id")
+    c = k.loc["CMP3"]
+    assert c["campaign_state"] == "planned" and c["n_posts"] == 0 and c["reach_deduplicated"] == 0
+    for col in ("impressions_status", "reach_deduplicated_status", "budget_pacing_status"):
+        assert c[col] == "not_applicable", col
+    # CMP1 (ended, $2,000 ≥ the $1,000 major bar): 7,300 impressions against 5,000,000
+    assert k.loc["CMP1", "impressions_status"] == "below_target"
+

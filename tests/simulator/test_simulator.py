@@ -133,6 +133,55 @@ def test_future_is_in_the_truth_only(small_world):
     assert created.max() < fut["date"].min()
 
 
+
+def test_campaign_start_days_go_on_after_the_window():
+    from roi_ml.simulator.config import SIZES
+    from roi_ml.simulator.world import campaign_start_days
+
+    # medium: cadence (729 − 27) / 24 = 29.25 days from day 7 + phase × 29.25, while a start is
+    # before day 729 + 56 − 7 = 778. Phase 0: days 7, 36.25, … 679.75 (24th), 709, 738.25,
+    # 767.5 → 25 in the window (≤ 729), 2 after the export
+    days = campaign_start_days(SIZES["medium"], 56, phase=0.0)
+    assert len(days) == 27 and days[0] == 7 and days[23] == 679
+    np.testing.assert_array_equal(days[24:], [709, 738, 767])
+    # phase 0.9: day 33.325 first, … 24th 706, then 735.3, 764.6 → 24 in the window, 2 after
+    days = campaign_start_days(SIZES["medium"], 56, phase=0.9)
+    assert days[0] == 33 and (days <= 729).sum() == 24 and list(days[24:]) == [735, 764]
+    # no future days: the window's campaigns only
+    assert (campaign_start_days(SIZES["medium"], 0, phase=0.9) <= 729).all()
+
+
+def test_the_export_knows_the_plan_not_the_future(small_world):
+    """The calendar lists campaigns starting within plan_ahead_days of the export; contracts
+    appear once signed; nothing about them that happens after the export is in the exports."""
+    end = pd.Timestamp("2026-06-30")
+    camp = pd.read_csv(small_world["raw"] / "campaigns.csv", parse_dates=["start_date"])
+    truth = pd.read_csv(small_world["truth"] / "contract_truth.csv", parse_dates=["campaign_start"])
+    ahead = pd.Timedelta(days=WorldParams().plan_ahead_days)
+    assert (camp["start_date"] > end).any() and (camp["start_date"] <= end + ahead).all()
+    listed = truth[truth["campaign_start"] <= end + ahead]
+    assert set(camp["campaign_id"]) == set(listed["campaign_id"])
+    ct = pd.read_csv(small_world["raw"] / "contracts.csv", keep_default_na=False, dtype=str)
+    assert (pd.to_datetime(ct["signed_date"]) <= end).all()
+    # the truth holds contracts the export does not have yet (signed after it)
+    assert len(listed) > len(ct)
+    for col in ("asset_submitted_at", "asset_approved_at", "actual_launch_date"):
+        t = pd.to_datetime(ct[col].replace("", None))
+        assert (t.dropna() < end + pd.Timedelta(days=1)).all(), col
+
+
+def test_a_contract_signed_for_a_later_campaign_has_no_content_yet(tmp_path):
+    # tiny seed 6: eight contracts signed for CMP04, which starts on 16 July
+    simulate("tiny", seed=6, raw_dir=tmp_path / "raw", truth_dir=tmp_path / "truth")
+    ct = pd.read_csv(tmp_path / "raw" / "contracts.csv", keep_default_na=False, dtype=str)
+    later = ct[ct["campaign_id"] == "CMP04"]
+    assert len(later) == 8
+    assert (later["deliverables_delivered"] == "0").all()
+    for col in ("content_quality_rating", "actual_launch_date", "asset_submitted_at",
+                "asset_approved_at"):
+        assert (later[col] == "").all(), col
+    assert (later["planned_launch_date"] > "2026-06-30").all()
+
 def test_exports_have_their_platform_shapes(small_world):
     raw = small_world["raw"]
     expected = {

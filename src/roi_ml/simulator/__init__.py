@@ -248,13 +248,18 @@ def simulate(size: str = "small", seed: int = 42, raw_dir: str | Path = "data/01
     camp_csv["planned_budget_usd"] = camp_out["planned_budget_usd"]
     camp_csv["planned_daily_spend_usd"] = camp_out["planned_daily_spend_usd"]
     camp_csv["target_audience_size"] = camp_out["target_audience_size"]
-    camp_csv = camp_csv[camp_out["start_date"] <= window_end]
+    # the calendar the brand has on export day: campaigns started, and those briefed to start
+    # within plan_ahead_days (their contracts are exported once signed, below)
+    listed = camp_out["start_date"] <= window_end + pd.Timedelta(days=p.plan_ahead_days)
+    camp_csv = camp_csv[listed]
     exports._write_csv(camp_csv, raw / "campaigns.csv")
     counts["campaigns"] = len(camp_csv)
 
     delivered_by_window = wposts.groupby("contract_idx").size()
     on_time_by_window = (wposts["published_local"].dt.normalize() <= wposts["due_date"]).groupby(wposts["contract_idx"]).sum()
-    ct = contracts[contracts["campaign_idx"].isin(campaigns.loc[campaigns["start_date"] <= window_end, "campaign_idx"])].copy()
+    export_cut = window_end + pd.Timedelta(days=1)
+    ct = contracts[contracts["campaign_idx"].isin(camp_out.loc[listed, "campaign_idx"])
+                   & (contracts["signed_date"] <= window_end)].copy()
     ct_csv = pd.DataFrame({
         "contract_id": ct["contract_id"], "creator_id": ct["creator_id"],
         "campaign_id": ct["campaign_id"], "fee_usd": ct["fee_usd"],
@@ -263,9 +268,14 @@ def simulate(size: str = "small", seed: int = 42, raw_dir: str | Path = "data/01
         "deliverables_committed": ct["deliverables_committed"],
         "deliverables_delivered": ct["contract_idx"].map(delivered_by_window).fillna(0).astype(int),
         "deliverables_on_time": ct["contract_idx"].map(on_time_by_window).fillna(0).astype(int),
-        "content_quality_rating": ct["content_quality_rating"],
-        "asset_submitted_at": ct["asset_submitted_local"].dt.strftime("%Y-%m-%d %H:%M"),
-        "asset_approved_at": ct["asset_approved_local"].dt.strftime("%Y-%m-%d %H:%M"),
+        # rated once there is content: none for a contract with nothing published by the export
+        "content_quality_rating": ct["content_quality_rating"].where(
+            ct["contract_idx"].map(delivered_by_window).fillna(0).to_numpy() > 0),
+        # (an asset not yet submitted or approved on export day has no time yet)
+        "asset_submitted_at": ct["asset_submitted_local"].where(ct["asset_submitted_local"] < export_cut)
+                                                         .dt.strftime("%Y-%m-%d %H:%M").fillna(""),
+        "asset_approved_at": ct["asset_approved_local"].where(ct["asset_approved_local"] < export_cut)
+                                                       .dt.strftime("%Y-%m-%d %H:%M").fillna(""),
         "planned_launch_date": ct["planned_launch_date"].dt.strftime("%Y-%m-%d"),
         "actual_launch_date": ct["actual_launch_date"].where(ct["actual_launch_date"] <= window_end)
                                                        .dt.strftime("%Y-%m-%d").fillna(""),

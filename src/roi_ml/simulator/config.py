@@ -144,6 +144,10 @@ class WorldParams:
     typical_spend_fee_multiple: float = 2.5  # typical contract spend = this × fee per deliverable
     # campaigns and contracts
     campaign_duration_days: tuple[int, int] = (21, 56)  # inclusive range, uniform
+    # The programme goes on after the export: campaigns keep starting at the window's cadence
+    # through the future days, and the export's campaign calendar lists those starting within
+    # this many days of it (briefed and budgeted; their contracts appear once signed).
+    plan_ahead_days: int = 56
     awareness_campaign_share: float = 0.35
     renewal_weight: float = 2.5  # added selection weight for creators the brand used before
     full_delivery_share: float = 0.9  # contracts delivering every committed deliverable

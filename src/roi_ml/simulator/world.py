@@ -155,17 +155,31 @@ def make_creators(rng: np.random.Generator, size: SizeSpec, p: WorldParams) -> p
     return creators, plat
 
 
+def campaign_start_days(size: SizeSpec, future_days: int, phase: float = 0.0) -> np.ndarray:
+    """Nominal start day (from the window start) of every campaign: an even cadence
+    c = (days − 28) / n_campaigns from day 7 + phase · c (phase in [0, 1): where the export
+    day falls in the campaign calendar), while a campaign starts before the future days end —
+    `n_campaigns` (or one more, by phase) in the window, the rest after the export (the brand's
+    programme does not stop on export day)."""
+    n = size.n_campaigns
+    span = size.days - 1
+    if n == 1:
+        return np.array([span // 4])
+    cadence = (span - 27) / n
+    return np.arange(7 + phase * cadence, span + future_days - 7, cadence).astype(int)
+
+
 def make_campaigns(rng: np.random.Generator, size: SizeSpec, p: WorldParams,
                    start: pd.Timestamp, window_end: pd.Timestamp) -> pd.DataFrame:
-    """Campaigns spread over the window; the last ones run on past the window end."""
-    n = size.n_campaigns
+    """Campaigns spread over the window at an even cadence (±6 days) from a random phase (the
+    export day falls anywhere in the calendar) and on through the future days; the last window
+    ones run on past the window end."""
     span = (window_end - start).days
+    nominal = campaign_start_days(size, p.future_days, phase=float(rng.random()))
+    n = len(nominal)
     duration = rng.integers(p.campaign_duration_days[0], p.campaign_duration_days[1] + 1, n)
-    if n == 1:
-        starts = np.array([span // 4])
-    else:
-        starts = np.linspace(7, span - 20, n).astype(int) + rng.integers(-6, 7, n)
-    starts = np.clip(starts, 0, span - 14)
+    jitter = rng.integers(-6, 7, n) if n > 1 else np.zeros(1, dtype=int)
+    starts = np.clip(nominal + jitter, 0, span + p.future_days - 1)
     objective = np.where(rng.random(n) < p.awareness_campaign_share, "awareness", "conversion")
     rows = []
     for i in range(n):

@@ -412,10 +412,10 @@ def build_kpi_campaign(kpi_measures: pd.DataFrame, kpi_post_totals: pd.DataFrame
                                     "share_of_voice", "share_of_conversation", "brand_recall_lift",
                                     "brand_sentiment_shift", "impressions", "reach_deduplicated"])
     major = (k["planned_budget_usd"].fillna(0) >= float(params["major_campaign_min_budget_usd"]))
+    planned = k["campaign_state"] == "planned"  # starts after the export: nothing to judge yet
     for c in ("impressions_status", "reach_deduplicated_status"):
-        k[c] = k[c].where(major, f.NOT_APPLICABLE)
-    k["budget_pacing_status"] = k["budget_pacing_status"].mask(
-        k["campaign_state"] == "planned", f.NOT_APPLICABLE)
+        k[c] = k[c].where(major & ~planned, f.NOT_APPLICABLE)
+    k["budget_pacing_status"] = k["budget_pacing_status"].mask(planned, f.NOT_APPLICABLE)
     k = t.partnership_statuses(k, targets)
     return _order(t.drop_helpers(_emv_columns(k, params)), keys)
 
