@@ -244,20 +244,23 @@ def test_regressor_uncertainty_bounds_with_day_scatter_by_hand():
 def test_planned_post_ids_follow_the_plan_of_the_origin():
     from roi_ml.forecasting.series import planned_post_ids
 
-    # origin Mar 1 (UTC day). Campaigns A, B, C run to Apr 30; E ended Feb 20.
-    # C1 (A) signed Feb 1, C2 (A) signed Mar 10, C3 (B) signed Mar 5, C4 (C) signed Mar 10,
-    # C5 (E) signed Feb 1, C6 (C) without a signed date (counts as signed).
-    # B had no contract signed by Mar 1 and a planned daily spend: its plan stood for C3's post.
+    # origin Mar 1 (UTC day). Campaigns A, B, C run to Apr 30 (budgets 500, 300, 700); E ran
+    # Jan 20 - Feb 20 (budget 100). Contract costs (fee + product + overhead):
+    # C1 (A) 500, signed Feb 1; C2 (A) 200, signed Mar 10; C3 (B) 300, signed Mar 5;
+    # C4 (C) 300, signed Mar 10; C5 (E) 100, signed Feb 1; C6 (C) 400, no signed date (counts
+    # as signed). E, the only campaign ended by Mar 1, contracted all its budget: factor 1.
+    # Open budget on Mar 1: A 500 - 500 = 0, B 300 (no contract yet), C 700 - 400 = 300.
     # P1: C2, published Feb 20 (published by the origin: planned)
     # P2: C1, published Mar 5 (contract signed by the origin, A still running: planned)
-    # P3: C2, published Mar 15 (A already had C1: C2's later post was not in the plan)
-    # P4: C3, published Mar 20 (campaign B's planned spend: planned)
-    # P5: C4, published Mar 20 (C has C6 signed: C4 was not in the plan)
+    # P3: C2, published Mar 15 (A's budget was all contracted: C2 was not in the plan)
+    # P4: C3, published Mar 20 (B's open budget: planned)
+    # P5: C4, published Mar 20 (C's open 300: the contract signed to spend it is planned)
     # P6: C5, published Mar 8 (E had ended: the plan projects nothing for it)
     # P7: C6, published Mar 20 (no signed date = signed, C running: planned)
-    # P8: C4, published Mar 1 23:30 in New York = Mar 2 04:30 UTC: after the origin day
+    # P8: C4, published Mar 1 23:30 in New York = Mar 2 04:30 UTC: after the origin day, C4's
+    #     post is planned through C's open budget
     # P9: C4, published Mar 1 23:30 UTC: on the origin day, published by then
-    # P10: no contract, campaign C, published Mar 20: not planned
+    # P10: no contract, campaign C, published Mar 20: planned through C's open budget
     posts = pd.DataFrame({
         "post_id": [f"P{i}" for i in range(1, 11)],
         "contract_id": pd.array(["C2", "C1", "C2", "C3", "C4", "C5", "C6", "C4", "C4", None],
@@ -270,16 +273,26 @@ def test_planned_post_ids_follow_the_plan_of_the_origin():
         .tz_convert("America/New_York")})  # P8 is Mar 1 23:30 local: the UTC day must be used
     contracts = pd.DataFrame({"contract_id": ["C1", "C2", "C3", "C4", "C5", "C6"],
                               "campaign_id": ["A", "A", "B", "C", "E", "C"],
+                              "fee_usd": [450.0, 200.0, 300.0, 300.0, 90.0, 400.0],
+                              "product_cost_usd": [50.0, 0.0, 0.0, 0.0, 10.0, 0.0],
                               "signed_date": pd.to_datetime(["2026-02-01", "2026-03-10",
                                                              "2026-03-05", "2026-03-10",
                                                              "2026-02-01", None])})
     campaigns = pd.DataFrame({"campaign_id": ["A", "B", "C", "E"],
+                              "start_date": pd.to_datetime(["2026-02-01", "2026-03-15",
+                                                            "2026-02-15", "2026-01-20"]),
                               "end_date": pd.to_datetime(["2026-04-30"] * 3 + ["2026-02-20"]),
-                              "planned_daily_spend_usd": [100.0, 50.0, 0.0, 10.0]})
+                              "planned_budget_usd": [500.0, 300.0, 700.0, 100.0]})
     ids = planned_post_ids(posts, contracts, campaigns, D("2026-03-01"))
-    assert sorted(ids, key=lambda p: int(p[1:])) == ["P1", "P2", "P4", "P7", "P9"]
-    # without a planned daily spend column no campaign is budgeted: P4 drops out
-    no_plan = campaigns.drop(columns="planned_daily_spend_usd")
+    order = lambda ids: sorted(ids, key=lambda p: int(p[1:]))  # noqa: E731
+    assert order(ids) == ["P1", "P2", "P4", "P5", "P7", "P8", "P9", "P10"]
+    # E contracted only half its budget (C5 costs 50): campaigns contract half of theirs, so C's
+    # open budget is 0.5 × 700 - 400 < 0 and B's 150: C4's later posts and P10 drop out
+    half = contracts.assign(fee_usd=contracts["fee_usd"].where(contracts["contract_id"] != "C5", 40.0))
+    assert order(planned_post_ids(posts, half, campaigns, D("2026-03-01"))) == \
+        ["P1", "P2", "P4", "P7", "P9"]
+    # without a budget (no planned budget, no daily spend) nothing is budgeted: P4 drops out
+    no_plan = campaigns.drop(columns="planned_budget_usd")
     assert "P4" not in planned_post_ids(posts, contracts, no_plan, D("2026-03-01"))
     # on Apr 1 all ten are published: all planned
     assert len(planned_post_ids(posts, contracts, campaigns, D("2026-04-01"))) == 10

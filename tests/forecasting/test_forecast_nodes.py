@@ -169,7 +169,7 @@ def _creator_world(n_days=60):
                               "signed_date": pd.to_datetime(["2026-04-01", "2026-06-16"])})
     campaigns = pd.DataFrame({"campaign_id": ["C1"], "start_date": pd.to_datetime(["2026-05-01"]),
                               "end_date": pd.to_datetime(["2026-08-31"]),
-                              "planned_budget_usd": [1100.0], "planned_daily_spend_usd": [0.0]})
+                              "planned_budget_usd": [600.0], "planned_daily_spend_usd": [0.0]})
     rng = np.random.default_rng(3)
     creator = response.groupby("date")["conversions"].sum().reindex(days, fill_value=0.0).to_numpy()
     conv = 20.0 + creator + rng.poisson(3, n_days)
@@ -200,13 +200,21 @@ def test_creator_response_cv_measures_the_plans_projection_error():
     # ended by its origin (45 + 7 <= 52), so the shipped interval is scored on it alone
     assert 0.0 <= row["cv_full_coverage"] <= 1.0
     assert 0.0 <= row["cv_full_coverage_all_days"] <= 1.0
-    # K2, signed after the first origin, is outside that origin's plan: counting every post
-    # (regressor_plan_only false) raises the first fold's realised ÷ projected ratio
+    # K2, signed after the first origin for a campaign whose budget (600) K1 had used up, is
+    # outside that origin's plan: counting every post (regressor_plan_only false) raises the
+    # first fold's realised ÷ projected ratio
     every_post = {**CREATOR_PARAMS, "cv": {**CREATOR_PARAMS["cv"], "regressor_plan_only": False}}
-    cv_all = tune_forecast_models(hist, spend, response, posts, contracts, campaigns, every_post)
-    row_all = cv_all[(cv_all["metric"] == "conversions") & cv_all["selected"]].iloc[0]
-    ratios_all = [float(v) for v in row_all["cv_regressor_ratios"].split(",")]
-    assert ratios_all[0] > ratios[0]
+
+    def first_ratio(params, camps):
+        t = tune_forecast_models(hist, spend, response, posts, contracts, camps, params)
+        r = t[(t["metric"] == "conversions") & t["selected"]].iloc[0]
+        return float(r["cv_regressor_ratios"].split(",")[0])
+
+    assert first_ratio(every_post, campaigns) > ratios[0]
+    # with a budget of 1,100, 500 was still open on the first origin: the plan projected it and
+    # K2, signed to spend it, is in the plan — plan-only and every-post ratios agree
+    budgeted = campaigns.assign(planned_budget_usd=1100.0)
+    assert first_ratio(CREATOR_PARAMS, budgeted) == pytest.approx(first_ratio(every_post, budgeted))
     fc, _bundle, metrics = forecast_all_series(hist, spend, cv, response, posts, contracts,
                                                campaigns, CREATOR_PARAMS)
     total = fc[(fc["series"] == "total") & fc["is_forecast"]]

@@ -82,7 +82,7 @@ def _plan():
     campaigns = pd.DataFrame({
         "campaign_id": ["C1", "C2"], "start_date": pd.to_datetime(["2026-05-01", "2026-06-05"]),
         "end_date": pd.to_datetime(["2026-06-04", "2026-06-06"]),
-        "planned_budget_usd": [1000.0, 200.0], "planned_daily_spend_usd": [30.0, 100.0]})
+        "planned_budget_usd": [470.0, 200.0], "planned_daily_spend_usd": [30.0, 100.0]})
     contracts = pd.DataFrame({
         "contract_id": ["K1"], "campaign_id": ["C1"], "creator_id": ["A"], "fee_usd": [300.0],
         "product_cost_usd": [60.0], "management_overhead_usd": [10.0],
@@ -104,32 +104,93 @@ def test_daily_spend_history_and_plan_by_hand():
     assert hist["spend_usd"].tolist() == [130.0, 130.0]
     fut = out[out["is_planned"]]
     # K1 has 1 deliverable left (100) spread over C1's days left, Jun 3-4: 50 a day, split by
-    # K1's platform mix (half tiktok, half youtube) -> 25 each; C2 has no contract: its plan,
-    # 100 a day on Jun 5-6, split by all posts' platform mix (half, half)
+    # K1's platform mix (half tiktok, half youtube) -> 25 each. C1's budget not contracted:
+    # 470 - K1's 300 + 60 + 10 = 100 (no campaign had ended: no contracted-share factor),
+    # over Jun 3-4: 50 a day, split by all posts' mix -> 25 each. C2 has no contract: its
+    # budget 200 pro rata over its 2 days, 100 a day on Jun 5-6 (half, half)
     per_day = fut.groupby("date")["spend_usd"].sum()
-    assert per_day.to_dict() == {pd.Timestamp("2026-06-03"): 50.0, pd.Timestamp("2026-06-04"): 50.0,
+    assert per_day.to_dict() == {pd.Timestamp("2026-06-03"): 100.0, pd.Timestamp("2026-06-04"): 100.0,
                                  pd.Timestamp("2026-06-05"): 100.0, pd.Timestamp("2026-06-06"): 100.0}
     days = pd.date_range(D1, periods=6, freq="D")
-    np.testing.assert_allclose(fs.spend_for_series(out, "campaign:C1", days), [130, 130, 50, 50, 0, 0])
-    np.testing.assert_allclose(fs.spend_for_series(out, "platform:tiktok", days), [130, 0, 25, 25, 50, 50])
+    np.testing.assert_allclose(fs.spend_for_series(out, "campaign:C1", days), [130, 130, 100, 100, 0, 0])
+    np.testing.assert_allclose(fs.spend_for_series(out, "platform:tiktok", days), [130, 0, 50, 50, 50, 50])
 
 
 def test_spend_as_planned_on_an_earlier_day():
     # on Jun 1 the brand has K1 signed and P1 posted (P2 not yet): history Jun 1 = 130 (fee 100
     # + product 60 / 2 posts... P2 is not posted yet, so product 60 / 1 post = 60 -> 160), and
-    # 2 deliverables left x 100 spread over C1's days Jun 2-4 (200 / 3 a day)
+    # 2 deliverables left x 100 + C1's uncontracted 470 - 370 = 100 spread over C1's days
+    # Jun 2-4 (300 / 3 a day)
     campaigns, contracts, posts = _plan()
     contracts["signed_date"] = pd.to_datetime(["2026-05-20"])
     out = fs.spend_as_planned_on(posts, contracts, campaigns, D1, horizon_days=3)
     per_day = out.groupby("date")["spend_usd"].sum()
     assert per_day[D1] == pytest.approx(160.0)
-    assert per_day[D2] == pytest.approx(200 / 3)
+    assert per_day[D2] == pytest.approx(300 / 3)
     assert out.loc[out["date"] > D1, "is_planned"].all()
-    # a contract signed after the day is not known yet: C1 then has no contract -> its plan
+    # a contract signed after the day is not known yet: C1 then has no contract -> its whole
+    # budget pro rata over its 35 days (1 May - 4 June): 470 / 35 a day
     contracts["signed_date"] = pd.to_datetime(["2026-06-15"])
     out = fs.spend_as_planned_on(posts.iloc[:0], contracts, campaigns, D1, horizon_days=3)
-    assert out.groupby("date")["spend_usd"].sum().get(D2) == pytest.approx(30.0)
+    assert out.groupby("date")["spend_usd"].sum().get(D2) == pytest.approx(470 / 35)
 
+
+
+def test_a_signed_contract_not_launched_is_planned_on_its_launch_date():
+    # C2 (5–12 June) gets K2, signed, not launched, planned launch 6 June: 4 deliverables at
+    # fee 400 / 4 = 100, product 50. As of 2 June (horizon to 12 June) the plan puts the first
+    # deliverable and the product on 6 June (150), the other three (300) over 8–12 June (60 a
+    # day); C2's budget (200) is all contracted (K2 costs 450), so nothing more. K1 (C1,
+    # posting) keeps the even spread: 1 deliverable left (100) over 3–4 June, plus C1's
+    # uncontracted 100 (test above) → 100 a day.
+    campaigns, contracts, posts = _plan()
+    campaigns["end_date"] = pd.to_datetime(["2026-06-04", "2026-06-12"])
+    k2 = pd.DataFrame({"contract_id": ["K2"], "campaign_id": ["C2"], "creator_id": ["B"],
+                       "fee_usd": [400.0], "product_cost_usd": [50.0],
+                       "management_overhead_usd": [0.0],
+                       "deliverables_committed": pd.array([4], dtype="Int64"),
+                       "deliverables_delivered": pd.array([0], dtype="Int64")})
+    contracts = pd.concat([contracts, k2], ignore_index=True)
+    contracts["planned_launch_date"] = pd.to_datetime(["2026-05-30", "2026-06-06"])
+    out = fs.daily_spend(posts, contracts, campaigns, D2, horizon_days=10)
+    days = pd.date_range("2026-06-03", "2026-06-12", freq="D")
+    np.testing.assert_allclose(fs.spend_for_series(out, "campaign:C2", days),
+                               [0, 0, 0, 150, 0, 60, 60, 60, 60, 60])
+    np.testing.assert_allclose(fs.spend_for_series(out, "campaign:C1", days),
+                               [100, 100, 0, 0, 0, 0, 0, 0, 0, 0])
+    # a launch already due but not published (planned 1 June) is planned for the next day, 3 June;
+    # C2 starts 5 June, so 5 June: 150, then 7–12 June: 50 a day
+    contracts["planned_launch_date"] = pd.to_datetime(["2026-05-30", "2026-06-01"])
+    out = fs.daily_spend(posts, contracts, campaigns, D2, horizon_days=10)
+    np.testing.assert_allclose(fs.spend_for_series(out, "campaign:C2", days),
+                               [0, 0, 150, 0, 50, 50, 50, 50, 50, 50])
+    # without a launch date the contract is spread evenly: 450 over 5–12 June
+    contracts["planned_launch_date"] = pd.NaT
+    out = fs.daily_spend(posts, contracts, campaigns, D2, horizon_days=10)
+    np.testing.assert_allclose(fs.spend_for_series(out, "campaign:C2", days),
+                               [0, 0] + [450 / 8] * 8)
+
+
+def test_uncontracted_budget_by_hand():
+    # as of Jun 10: X (ended May 31, budget 1,000) contracted 800 in the end → factor 0.8.
+    # Y (budget 2,000) has 1,000 contracted: 0.8 × 2,000 − 1,000 = 600 open. Z (no budget
+    # column value, 50 a day over 10 days = 500) has none: 0.8 × 500 = 400. W's contracts
+    # (900) exceed 0.8 × 1,000: 0, not negative. Contract cost = fee + product + overhead.
+    campaigns = pd.DataFrame({
+        "campaign_id": ["X", "Y", "Z", "W"],
+        "start_date": pd.to_datetime(["2026-05-01", "2026-06-01", "2026-06-20", "2026-06-01"]),
+        "end_date": pd.to_datetime(["2026-05-31", "2026-06-30", "2026-06-29", "2026-06-30"]),
+        "planned_budget_usd": [1000.0, 2000.0, None, 1000.0],
+        "planned_daily_spend_usd": [None, None, 50.0, None]})
+    contracts = pd.DataFrame({"campaign_id": ["X", "X", "Y", "W"],
+                              "fee_usd": [500.0, 200.0, 900.0, 900.0],
+                              "product_cost_usd": [50.0, 0.0, 60.0, 0.0],
+                              "management_overhead_usd": [50.0, None, 40.0, 0.0]})
+    out = fs.uncontracted_budget(contracts, campaigns, pd.Timestamp("2026-06-10"))
+    assert out.to_dict() == pytest.approx({"X": 0.0, "Y": 600.0, "Z": 400.0, "W": 0.0})
+    # no campaign ended yet (or no as_of): factor 1
+    out = fs.uncontracted_budget(contracts, campaigns, pd.Timestamp("2026-05-15"))
+    assert out.to_dict() == pytest.approx({"X": 200.0, "Y": 1000.0, "Z": 500.0, "W": 100.0})
 
 def test_contract_efficiency_by_hand():
     # two contracts, one post each, both 2 days old on Jun 3 with decay 0.5: realised share

@@ -11,10 +11,13 @@
   (the model says how much, the touches say when).
 * creator spend per day (the regressor), per campaign and platform: each delivered post costs
   fee / deliverables committed + product cost / posts delivered, on its publishing day (UTC).
-  The future is what the brand has planned: for a campaign still running, the signed contracts'
-  remaining deliverables (committed − posted, at fee / committed each) spread evenly over the
-  days left to the campaign's end; for a planned campaign without contracts, its planned daily
-  spend from start to end. Never what actually happened.
+  The future is what the brand has planned: for a campaign still running or still to start, the
+  signed contracts' remaining deliverables (committed − posted, at fee / committed each) spread
+  evenly over the days left to the campaign's end — a contract not launched yet puts its first
+  deliverable and the product on its planned launch date, the rest after it
+  (`_contract_plan`) — plus the campaign's budget not contracted yet (`uncontracted_budget`),
+  spread over its remaining days (pro rata over all its days while it has no contract). Never
+  what actually happened.
 """
 
 from __future__ import annotations
@@ -240,10 +243,11 @@ def daily_spend(posts: pd.DataFrame, contracts: pd.DataFrame, campaigns: pd.Data
         f_dates.append(days.to_numpy())
         f_camp.append(np.full(len(days), cid, dtype=object))
         f_plat.append(np.full(len(days), plat, dtype=object))
-        f_spend.append(np.full(len(days), spend, dtype="float64"))
-        f_eff.append(np.full(len(days), eff, dtype="float64"))
+        f_spend.append(np.broadcast_to(np.asarray(spend, dtype="float64"), len(days)))
+        f_eff.append(np.broadcast_to(np.asarray(eff, dtype="float64"), len(days)))
 
     camp = campaigns.set_index("campaign_id")
+    open_budget = uncontracted_budget(contracts, campaigns, end)
     live = camp.index[pd.to_datetime(camp["end_date"]) > end]
     # platform mix only of the contracts a future row can need (those of live campaigns)
     mix = _platform_mix(p[p["campaign_id"].isin(live)])
@@ -260,27 +264,31 @@ def daily_spend(posts: pd.DataFrame, contracts: pd.DataFrame, campaigns: pd.Data
             continue
         days = pd.date_range(first, last, freq="D")
         signed = contracts[contracts["campaign_id"] == cid]
+        # the budget not contracted yet (uncontracted_budget): with contracts signed, spread
+        # over the campaign's remaining days; without any, pro rata over all its days (the days
+        # gone took their share with them)
+        left_uncontracted = float(open_budget.get(cid, 0.0))
+        if left_uncontracted > 0:
+            spread = (pd.date_range(first, c_end, freq="D") if len(signed) else
+                      pd.date_range(pd.Timestamp(c["start_date"]), c_end, freq="D"))
+            per_day = left_uncontracted / len(spread)
+            for plat, share in overall_mix.items():
+                add(days, cid, plat, per_day * float(share), per_day * float(share))
         if len(signed):
             for _, ct in signed.iterrows():
                 done = int(n_posts.get(ct["contract_id"], 0))
                 left = max(float(ct["deliverables_committed"] or 0) - done, 0.0)
-                amount = left * float(fee_per.get(ct["contract_id"], 0.0))
-                if done == 0:
-                    amount += float(ct["product_cost_usd"] or 0.0)
-                if amount <= 0:
+                fee = float(fee_per.get(ct["contract_id"], 0.0))
+                product = float(ct["product_cost_usd"] or 0.0) if done == 0 else 0.0
+                if left * fee + product <= 0:
                     continue
-                # spread over the campaign's remaining days, the horizon cut applied after
-                all_days = pd.date_range(first, c_end, freq="D")
-                per_day = amount / len(all_days)
+                per_day = _contract_plan(first, c_end, left, fee, product,
+                                         ct.get("planned_launch_date") if done == 0 else None)
+                per_day = per_day.reindex(days, fill_value=0.0).to_numpy()
                 weight = float(w.get(ct["contract_id"], 1.0))
                 shares = mix.get(ct["contract_id"], overall_mix)
                 for plat, share in shares.items():
                     add(days, cid, plat, per_day * float(share), per_day * float(share) * weight)
-        else:
-            per_day = float(c.get("planned_daily_spend_usd") or 0.0)
-            if per_day > 0:
-                for plat, share in overall_mix.items():
-                    add(days, cid, plat, per_day * float(share), per_day * float(share))
     future_rows = []
     if f_dates:
         future_rows = [pd.DataFrame({"date": np.concatenate(f_dates),
@@ -302,6 +310,58 @@ def daily_spend(posts: pd.DataFrame, contracts: pd.DataFrame, campaigns: pd.Data
     out["platform"] = out["platform"].astype("str")
     out["date"] = pd.to_datetime(out["date"]).astype("datetime64[ns]")
     return out.sort_values(["date", "campaign_id", "platform"]).reset_index(drop=True)
+
+
+def _contract_plan(first: pd.Timestamp, c_end: pd.Timestamp, left: float, fee: float,
+                   product: float, launch) -> pd.Series:
+    """A signed contract's planned spend per day on first … c_end (the campaign's days after
+    the origin). Not launched, with a planned launch date: the first deliverable (its fee and
+    the product) on that day — the next day if it is already due — and the other deliverables
+    spread over the days from two days after it to the campaign's end. Otherwise (already
+    posting, or no date): everything spread evenly over the days."""
+    days = pd.date_range(first, c_end, freq="D")
+    launch = pd.Timestamp(launch) if launch is not None and pd.notna(launch) else None
+    if launch is not None and getattr(launch, "tzinfo", None) is not None:
+        launch = launch.tz_convert("UTC").tz_localize(None)
+    if launch is None or left < 1:
+        return pd.Series((left * fee + product) / len(days), index=days)
+    day = min(max(launch.normalize(), first), c_end)
+    out = pd.Series(0.0, index=days)
+    out[day] = fee + product
+    rest = days[days >= min(day + pd.Timedelta(days=2), c_end)]
+    out[rest] += (left - 1) * fee / len(rest)
+    return out
+
+
+def uncontracted_budget(contracts: pd.DataFrame, campaigns: pd.DataFrame,
+                        as_of: pd.Timestamp | None = None) -> pd.Series:
+    """campaign_id -> its planned budget not covered by `contracts` (the contracts signed so
+    far): max(c · planned budget − Σ cost of its contracts, 0), c the share of their planned
+    budgets the campaigns ended by `as_of` contracted in the end (1 without any). The planned
+    budget is planned_budget_usd, or planned_daily_spend_usd × its days where that is missing;
+    a contract's cost is fee + product cost + overhead."""
+    camp = campaigns.assign(campaign_id=campaigns["campaign_id"].astype("str"))
+    n_days = ((pd.to_datetime(camp["end_date"]) - pd.to_datetime(camp["start_date"])).dt.days + 1
+              if "start_date" in camp.columns else pd.Series(np.nan, index=camp.index))
+    budget = pd.Series(np.nan, index=camp.index, dtype="float64")
+    if "planned_budget_usd" in camp.columns:
+        budget = pd.to_numeric(camp["planned_budget_usd"]).astype("float64")
+    if "planned_daily_spend_usd" in camp.columns:
+        daily = pd.to_numeric(camp["planned_daily_spend_usd"]).astype("float64") * n_days
+        budget = budget.where(budget.notna() & (budget > 0), daily)
+    cost = sum((pd.to_numeric(contracts[c]).astype("float64").fillna(0.0)
+                for c in ("fee_usd", "product_cost_usd", "management_overhead_usd")
+                if c in contracts.columns), pd.Series(0.0, index=contracts.index))
+    committed = (cost.groupby(contracts["campaign_id"].astype("str")).sum()
+                 if "campaign_id" in contracts.columns else pd.Series(dtype="float64"))
+    spent = camp["campaign_id"].map(committed).fillna(0.0).to_numpy("float64")
+    budget = budget.fillna(0.0).to_numpy("float64")
+    rate = 1.0
+    if as_of is not None:
+        done = (pd.to_datetime(camp["end_date"]) <= pd.Timestamp(as_of)).to_numpy() & (budget > 0)
+        if done.any():
+            rate = float(spent[done].sum() / budget[done].sum())
+    return pd.Series(np.clip(budget * rate - spent, 0, None), index=camp["campaign_id"].to_numpy())
 
 
 def _signed_by(contracts: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
@@ -331,11 +391,12 @@ def planned_post_ids(posts: pd.DataFrame, contracts: pd.DataFrame, campaigns: pd
     """post_ids the plan of `as_of` (spend_as_planned_on) stands for: posts published by then
     (their tails are projected), posts of contracts signed by then (a missing signed date
     counts as signed) of a campaign still running after then (daily_spend projects only those),
-    and posts of a campaign still running after then with a planned daily spend and no
-    contract signed by then (daily_spend projects it from that spend). The posts of contracts
-    signed later for a campaign that already had a signed contract were not in the plan, nor
-    posts of a campaign that had ended. (A contract's posts beyond its committed deliverables
-    count as planned though the plan projects only the committed ones.)"""
+    and posts of a campaign still running after then with budget not yet contracted by then
+    (`uncontracted_budget` > 0: daily_spend projects that budget, so the contracts signed later
+    to spend it are in the plan). The posts of contracts signed later for a campaign whose
+    budget the signed contracts had used up were not in the plan, nor posts of a campaign that
+    had ended. (A contract's posts beyond its committed deliverables count as planned though
+    the plan projects only the committed ones.)"""
     from roi_ml.inputs import require_columns
 
     fix = "(the canonical posts / contracts / campaigns tables; see docs/data_contract.md)"
@@ -350,11 +411,9 @@ def planned_post_ids(posts: pd.DataFrame, contracts: pd.DataFrame, campaigns: pd
     k = k[k["contract_id"].notna() & k["campaign_id"].notna()]
     signed = set(k.loc[k["campaign_id"].astype("str").isin(live).to_numpy(), "contract_id"]
                  .astype("str"))
-    per_day = (pd.to_numeric(camp["planned_daily_spend_usd"]).fillna(0.0)
-               if "planned_daily_spend_usd" in camp.columns else pd.Series(0.0, index=camp.index))
-    with_contract = set(k["campaign_id"].astype("str"))
-    budgeted = set(camp.loc[(camp["campaign_id"].isin(live) & (per_day > 0)
-                             & ~camp["campaign_id"].isin(with_contract)).to_numpy(), "campaign_id"])
+    open_budget = camp["campaign_id"].map(uncontracted_budget(k, campaigns, as_of)).fillna(0.0)
+    budgeted = set(camp.loc[(camp["campaign_id"].isin(live) & (open_budget > 0)).to_numpy(),
+                            "campaign_id"])
     has_contract = posts["contract_id"].notna().to_numpy()
     keep = ((day.notna() & (day <= as_of)).to_numpy()
             | (has_contract & posts["contract_id"].astype("str").isin(signed).to_numpy())
