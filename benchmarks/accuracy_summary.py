@@ -17,9 +17,13 @@ import pandas as pd
 
 
 def cv_figure(project: Path, metric: str, column: str) -> float:
-    """A column of the selected spec's row of the forecast CV table."""
+    """A column of the selected spec's row of the forecast CV table (nan when the history was
+    too short for the CV, e.g. on small)."""
     c = pd.read_parquet(project / "data" / "08_reporting" / "forecast_cv_results.parquet")
-    return float(c.loc[c["selected"].astype(bool) & (c["metric"] == metric), column].iloc[0])
+    if c.empty or column not in c.columns:
+        return float("nan")
+    row = c.loc[c["selected"].astype(bool) & (c["metric"] == metric), column]
+    return float(row.iloc[0]) if len(row) else float("nan")
 
 
 def rows(project: Path) -> dict[str, str]:
@@ -51,7 +55,8 @@ def rows(project: Path) -> dict[str, str]:
         "6 · CV MASE conversions / revenue": cv("cv_mase"),
         "6 · CV coverage of the shipped interval, every day": cv("cv_full_coverage_all_days"),
         "6 · pacing: projected vs true final spend, live campaigns":
-            f"{100 * fc['pacing']['mean_abs_relative_error']:.1f} % ({fc['pacing']['live_campaigns']})",
+            f"{100 * fc['pacing'].get('mean_abs_relative_error', float('nan')):.1f} % "
+            f"({fc['pacing']['live_campaigns']})",
         "6 · allocation capture of the true-optimal gain (naive)":
             f"{e['budget']['capture']:.3f} ({e['budget']['naive_capture']:.3f})",
         "4 · campaign reach relative error, mean / max":
