@@ -82,10 +82,10 @@ def _plan():
     campaigns = pd.DataFrame({
         "campaign_id": ["C1", "C2"], "start_date": pd.to_datetime(["2026-05-01", "2026-06-05"]),
         "end_date": pd.to_datetime(["2026-06-04", "2026-06-06"]),
-        "planned_budget_usd": [470.0, 200.0], "planned_daily_spend_usd": [30.0, 100.0]})
+        "planned_budget_usd": [460.0, 200.0], "planned_daily_spend_usd": [30.0, 100.0]})
     contracts = pd.DataFrame({
         "contract_id": ["K1"], "campaign_id": ["C1"], "creator_id": ["A"], "fee_usd": [300.0],
-        "product_cost_usd": [60.0], "management_overhead_usd": [10.0],
+        "product_cost_usd": [60.0], "management_overhead_usd": [0.0],
         "deliverables_committed": pd.array([3], dtype="Int64"),
         "deliverables_delivered": pd.array([2], dtype="Int64")})
     posts = pd.DataFrame({
@@ -105,7 +105,7 @@ def test_daily_spend_history_and_plan_by_hand():
     fut = out[out["is_planned"]]
     # K1 has 1 deliverable left (100) spread over C1's days left, Jun 3-4: 50 a day, split by
     # K1's platform mix (half tiktok, half youtube) -> 25 each. C1's budget not contracted:
-    # 470 - K1's 300 + 60 + 10 = 100 (no campaign had ended: no contracted-share factor),
+    # 460 - K1's 300 + 60 = 100 (no campaign had ended: no contracted-share factor; no overhead),
     # over Jun 3-4: 50 a day, split by all posts' mix -> 25 each. C2 has no contract: its
     # budget 200 pro rata over its 2 days, 100 a day on Jun 5-6 (half, half)
     per_day = fut.groupby("date")["spend_usd"].sum()
@@ -119,7 +119,7 @@ def test_daily_spend_history_and_plan_by_hand():
 def test_spend_as_planned_on_an_earlier_day():
     # on Jun 1 the brand has K1 signed and P1 posted (P2 not yet): history Jun 1 = 130 (fee 100
     # + product 60 / 2 posts... P2 is not posted yet, so product 60 / 1 post = 60 -> 160), and
-    # 2 deliverables left x 100 + C1's uncontracted 470 - 370 = 100 spread over C1's days
+    # 2 deliverables left x 100 + C1's uncontracted 460 - 360 = 100 spread over C1's days
     # Jun 2-4 (300 / 3 a day)
     campaigns, contracts, posts = _plan()
     contracts["signed_date"] = pd.to_datetime(["2026-05-20"])
@@ -129,11 +129,10 @@ def test_spend_as_planned_on_an_earlier_day():
     assert per_day[D2] == pytest.approx(300 / 3)
     assert out.loc[out["date"] > D1, "is_planned"].all()
     # a contract signed after the day is not known yet: C1 then has no contract -> its whole
-    # budget pro rata over its 35 days (1 May - 4 June): 470 / 35 a day
+    # budget pro rata over its 35 days (1 May - 4 June): 460 / 35 a day
     contracts["signed_date"] = pd.to_datetime(["2026-06-15"])
     out = fs.spend_as_planned_on(posts.iloc[:0], contracts, campaigns, D1, horizon_days=3)
-    assert out.groupby("date")["spend_usd"].sum().get(D2) == pytest.approx(470 / 35)
-
+    assert out.groupby("date")["spend_usd"].sum().get(D2) == pytest.approx(460 / 35)
 
 
 def test_a_signed_contract_not_launched_is_planned_on_its_launch_date():
@@ -175,7 +174,9 @@ def test_uncontracted_budget_by_hand():
     # as of Jun 10: X (ended May 31, budget 1,000) contracted 800 in the end → factor 0.8.
     # Y (budget 2,000) has 1,000 contracted: 0.8 × 2,000 − 1,000 = 600 open. Z (no budget
     # column value, 50 a day over 10 days = 500) has none: 0.8 × 500 = 400. W's contracts
-    # (900) exceed 0.8 × 1,000: 0, not negative. Contract cost = fee + product + overhead.
+    # (900) exceed 0.8 × 1,000: 0, not negative. Contract cost = fee + product + overhead;
+    # the open budget is creator spend at the contracts' share of it: (550 + 200 + 960 + 900)
+    # ÷ 2,700 = 2,610 / 2,700 (overhead 50 + 40 buys no reach).
     campaigns = pd.DataFrame({
         "campaign_id": ["X", "Y", "Z", "W"],
         "start_date": pd.to_datetime(["2026-05-01", "2026-06-01", "2026-06-20", "2026-06-01"]),
@@ -187,10 +188,13 @@ def test_uncontracted_budget_by_hand():
                               "product_cost_usd": [50.0, 0.0, 60.0, 0.0],
                               "management_overhead_usd": [50.0, None, 40.0, 0.0]})
     out = fs.uncontracted_budget(contracts, campaigns, pd.Timestamp("2026-06-10"))
-    assert out.to_dict() == pytest.approx({"X": 0.0, "Y": 600.0, "Z": 400.0, "W": 0.0})
+    s = 2610 / 2700
+    assert out.to_dict() == pytest.approx({"X": 0.0, "Y": 600.0 * s, "Z": 400.0 * s, "W": 0.0})
     # no campaign ended yet (or no as_of): factor 1
     out = fs.uncontracted_budget(contracts, campaigns, pd.Timestamp("2026-05-15"))
-    assert out.to_dict() == pytest.approx({"X": 200.0, "Y": 1000.0, "Z": 500.0, "W": 100.0})
+    assert out.to_dict() == pytest.approx({"X": 200.0 * s, "Y": 1000.0 * s, "Z": 500.0 * s,
+                                           "W": 100.0 * s})
+
 
 def test_contract_efficiency_by_hand():
     # two contracts, one post each, both 2 days old on Jun 3 with decay 0.5: realised share

@@ -178,7 +178,7 @@ def test_authenticity_signals_do_not_reuse_kpi_names(out):
 def test_campaign_not_started_is_not_judged(kpi_params):
     """A campaign on the calendar that starts after the export (the simulator's programme goes
     on past export day) has nothing to judge: its volume targets and pacing are
-    not_applicable, not below_target, and the other campaigns' statuses are unchanged."""
+    not_applicable, not below_target, while an ended campaign is still judged."""
     from kpi_world import make_world, run_kpis, validate_world
 
     w = make_world()
@@ -196,4 +196,3 @@ def test_campaign_not_started_is_not_judged(kpi_params):
         assert c[col] == "not_applicable", col
     # CMP1 (ended, $2,000 ≥ the $1,000 major bar): 7,300 impressions against 5,000,000
     assert k.loc["CMP1", "impressions_status"] == "below_target"
-

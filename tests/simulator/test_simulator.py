@@ -133,7 +133,6 @@ def test_future_is_in_the_truth_only(small_world):
     assert created.max() < fut["date"].min()
 
 
-
 def test_campaign_start_days_go_on_after_the_window():
     from roi_ml.simulator.config import SIZES
     from roi_ml.simulator.world import campaign_start_days
@@ -176,11 +175,15 @@ def test_a_contract_signed_for_a_later_campaign_has_no_content_yet(tmp_path):
     ct = pd.read_csv(tmp_path / "raw" / "contracts.csv", keep_default_na=False, dtype=str)
     later = ct[ct["campaign_id"] == "CMP04"]
     assert len(later) == 8
+    # ids count up in signing order: the contracts signed last have the highest ids, no gap
+    signed = ct.sort_values(["signed_date", "contract_id"])
+    assert signed["contract_id"].tolist() == [f"CT{i:05d}" for i in range(1, len(ct) + 1)]
     assert (later["deliverables_delivered"] == "0").all()
     for col in ("content_quality_rating", "actual_launch_date", "asset_submitted_at",
                 "asset_approved_at"):
         assert (later[col] == "").all(), col
     assert (later["planned_launch_date"] > "2026-06-30").all()
+
 
 def test_exports_have_their_platform_shapes(small_world):
     raw = small_world["raw"]
@@ -266,3 +269,16 @@ def test_fake_engagement_leaves_its_signatures_in_the_exports(small_world):
     comment_fakes = kinds.isin(["engagement_pod", "bot_comments"])
     assert comment_fakes.any()
     assert share[comment_fakes].min() > share[kinds == ""].quantile(0.9)
+
+
+def test_the_calendar_looks_plan_ahead_days_forward(tmp_path):
+    # tiny seed 6 with a two-week calendar: CMP04 (16 July, 16 days after the export) is not
+    # listed yet, nor its contracts, though eight are signed (the test above); the truth has it
+    simulate("tiny", seed=6, raw_dir=tmp_path / "raw", truth_dir=tmp_path / "truth",
+             params=WorldParams(plan_ahead_days=14))
+    camp = pd.read_csv(tmp_path / "raw" / "campaigns.csv")
+    ct = pd.read_csv(tmp_path / "raw" / "contracts.csv")
+    truth = pd.read_csv(tmp_path / "truth" / "contract_truth.csv")
+    assert "CMP04" in set(truth["campaign_id"])
+    assert "CMP04" not in set(camp["campaign_id"]) and "CMP04" not in set(ct["campaign_id"])
+    assert camp["start_date"].max() <= "2026-07-14"

@@ -267,7 +267,7 @@ def daily_spend(posts: pd.DataFrame, contracts: pd.DataFrame, campaigns: pd.Data
         # the budget not contracted yet (uncontracted_budget): with contracts signed, spread
         # over the campaign's remaining days; without any, pro rata over all its days (the days
         # gone took their share with them)
-        left_uncontracted = float(open_budget.get(cid, 0.0))
+        left_uncontracted = float(open_budget.get(str(cid), 0.0))
         if left_uncontracted > 0:
             spread = (pd.date_range(first, c_end, freq="D") if len(signed) else
                       pd.date_range(pd.Timestamp(c["start_date"]), c_end, freq="D"))
@@ -322,7 +322,7 @@ def _contract_plan(first: pd.Timestamp, c_end: pd.Timestamp, left: float, fee: f
     days = pd.date_range(first, c_end, freq="D")
     launch = pd.Timestamp(launch) if launch is not None and pd.notna(launch) else None
     if launch is not None and getattr(launch, "tzinfo", None) is not None:
-        launch = launch.tz_convert("UTC").tz_localize(None)
+        launch = launch.tz_localize(None)  # a date: its wall date, whatever the zone
     if launch is None or left < 1:
         return pd.Series((left * fee + product) / len(days), index=days)
     day = min(max(launch.normalize(), first), c_end)
@@ -335,11 +335,12 @@ def _contract_plan(first: pd.Timestamp, c_end: pd.Timestamp, left: float, fee: f
 
 def uncontracted_budget(contracts: pd.DataFrame, campaigns: pd.DataFrame,
                         as_of: pd.Timestamp | None = None) -> pd.Series:
-    """campaign_id -> its planned budget not covered by `contracts` (the contracts signed so
-    far): max(c · planned budget − Σ cost of its contracts, 0), c the share of their planned
-    budgets the campaigns ended by `as_of` contracted in the end (1 without any). The planned
-    budget is planned_budget_usd, or planned_daily_spend_usd × its days where that is missing;
-    a contract's cost is fee + product cost + overhead."""
+    """campaign_id -> the creator spend (fees and product) its planned budget still holds beyond
+    `contracts` (the contracts signed so far): max(c · B − Σ cost of its contracts, 0) · s.
+    B is planned_budget_usd, or planned_daily_spend_usd × its days where that is missing; a
+    contract's cost is fee + product + overhead; c the share of their budgets the campaigns
+    ended by `as_of` contracted in the end (1 without any); s = Σ (fee + product) ÷ Σ cost over
+    `contracts` (the overhead in a budget buys no reach, as in the spend regressor)."""
     camp = campaigns.assign(campaign_id=campaigns["campaign_id"].astype("str"))
     n_days = ((pd.to_datetime(camp["end_date"]) - pd.to_datetime(camp["start_date"])).dt.days + 1
               if "start_date" in camp.columns else pd.Series(np.nan, index=camp.index))
@@ -349,9 +350,14 @@ def uncontracted_budget(contracts: pd.DataFrame, campaigns: pd.DataFrame,
     if "planned_daily_spend_usd" in camp.columns:
         daily = pd.to_numeric(camp["planned_daily_spend_usd"]).astype("float64") * n_days
         budget = budget.where(budget.notna() & (budget > 0), daily)
-    cost = sum((pd.to_numeric(contracts[c]).astype("float64").fillna(0.0)
-                for c in ("fee_usd", "product_cost_usd", "management_overhead_usd")
-                if c in contracts.columns), pd.Series(0.0, index=contracts.index))
+
+    def column(name: str) -> pd.Series:
+        if name not in contracts.columns:
+            return pd.Series(0.0, index=contracts.index)
+        return pd.to_numeric(contracts[name]).astype("float64").fillna(0.0)
+
+    creator_spend = column("fee_usd") + column("product_cost_usd")
+    cost = creator_spend + column("management_overhead_usd")
     committed = (cost.groupby(contracts["campaign_id"].astype("str")).sum()
                  if "campaign_id" in contracts.columns else pd.Series(dtype="float64"))
     spent = camp["campaign_id"].map(committed).fillna(0.0).to_numpy("float64")
@@ -361,7 +367,9 @@ def uncontracted_budget(contracts: pd.DataFrame, campaigns: pd.DataFrame,
         done = (pd.to_datetime(camp["end_date"]) <= pd.Timestamp(as_of)).to_numpy() & (budget > 0)
         if done.any():
             rate = float(spent[done].sum() / budget[done].sum())
-    return pd.Series(np.clip(budget * rate - spent, 0, None), index=camp["campaign_id"].to_numpy())
+    share = float(creator_spend.sum() / cost.sum()) if cost.sum() > 0 else 1.0
+    return pd.Series(np.clip(budget * rate - spent, 0, None) * share,
+                     index=camp["campaign_id"].to_numpy())
 
 
 def _signed_by(contracts: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
@@ -407,11 +415,12 @@ def planned_post_ids(posts: pd.DataFrame, contracts: pd.DataFrame, campaigns: pd
     day = _utc_day(posts["published_at"])
     camp = campaigns.assign(campaign_id=campaigns["campaign_id"].astype("str"))
     live = set(camp.loc[(pd.to_datetime(camp["end_date"]) > as_of).to_numpy(), "campaign_id"])
-    k = _signed_by(contracts, as_of)
-    k = k[k["contract_id"].notna() & k["campaign_id"].notna()]
+    signed_k = _signed_by(contracts, as_of)
+    # the open budget from the same contracts daily_spend uses (every signed one)
+    open_budget = camp["campaign_id"].map(uncontracted_budget(signed_k, campaigns, as_of)).fillna(0.0)
+    k = signed_k[signed_k["contract_id"].notna() & signed_k["campaign_id"].notna()]
     signed = set(k.loc[k["campaign_id"].astype("str").isin(live).to_numpy(), "contract_id"]
                  .astype("str"))
-    open_budget = camp["campaign_id"].map(uncontracted_budget(k, campaigns, as_of)).fillna(0.0)
     budgeted = set(camp.loc[(camp["campaign_id"].isin(live) & (open_budget > 0)).to_numpy(),
                             "campaign_id"])
     has_contract = posts["contract_id"].notna().to_numpy()

@@ -270,7 +270,7 @@ def simulate(size: str = "small", seed: int = 42, raw_dir: str | Path = "data/01
         "deliverables_on_time": ct["contract_idx"].map(on_time_by_window).fillna(0).astype(int),
         # rated once there is content: none for a contract with nothing published by the export
         "content_quality_rating": ct["content_quality_rating"].where(
-            ct["contract_idx"].map(delivered_by_window).fillna(0).to_numpy() > 0),
+            ct["contract_idx"].map(delivered_by_window).fillna(0).to_numpy() > 0).astype("Int64"),
         # (an asset not yet submitted or approved on export day has no time yet)
         "asset_submitted_at": ct["asset_submitted_local"].where(ct["asset_submitted_local"] < export_cut)
                                                          .dt.strftime("%Y-%m-%d %H:%M").fillna(""),

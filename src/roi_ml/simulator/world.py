@@ -160,7 +160,8 @@ def campaign_start_days(size: SizeSpec, future_days: int, phase: float = 0.0) ->
     c = (days − 28) / n_campaigns from day 7 + phase · c (phase in [0, 1): where the export
     day falls in the campaign calendar), while a campaign starts before the future days end —
     `n_campaigns` (or one more, by phase) in the window, the rest after the export (the brand's
-    programme does not stop on export day)."""
+    programme does not stop on export day). A one-campaign size keeps its single campaign at a
+    quarter of the window, with none after it."""
     n = size.n_campaigns
     span = size.days - 1
     if n == 1:
@@ -334,6 +335,14 @@ def make_posts(rng: np.random.Generator, p: WorldParams, creators: pd.DataFrame,
         })
     posts = pd.DataFrame(post_rows)
     contracts = contracts.merge(pd.DataFrame(extra), on="contract_idx")
+    # Ids count up as a brand's systems issue them: contracts in signing order, posts in
+    # publishing order. (Numbered at creation, in campaign order, the gaps in an export's ids
+    # would tell how many contracts and posts were still to come.)
+    c_order = contracts.sort_values(["signed_date", "contract_idx"], kind="stable").index
+    contracts.loc[c_order, "contract_id"] = [f"CT{i + 1:05d}" for i in range(len(c_order))]
+    if len(posts):
+        p_order = posts.sort_values(["published_local", "post_idx"], kind="stable").index
+        posts.loc[p_order, "post_id"] = [f"P{i + 1:06d}" for i in range(len(p_order))]
     return posts, contracts
 
 
