@@ -51,7 +51,8 @@ def rows(project: Path) -> dict[str, str]:
             f"{cs['performance_score']['spearman_performance_score_vs_true_roi']:.3f}",
         "6 · forecast MASE conversions / revenue": pair(conv["mase"], rev["mase"]),
         "6 · seasonal-naive MASE, same window": pair(conv["naive_mase"], rev["naive_mase"]),
-        "6 · 80 % interval coverage conversions / revenue": pair(conv["coverage"], rev["coverage"]),
+        "6 · 80 % interval coverage conversions / revenue":
+            pair(conv["coverage"], rev["coverage"], ".3f"),
         "6 · CV MASE conversions / revenue": cv("cv_mase"),
         "6 · CV coverage of the shipped interval, every day": cv("cv_full_coverage_all_days"),
         "6 · pacing: projected vs true final spend, live campaigns":
