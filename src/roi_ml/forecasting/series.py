@@ -316,9 +316,10 @@ def _contract_plan(first: pd.Timestamp, c_end: pd.Timestamp, left: float, fee: f
                    product: float, launch) -> pd.Series:
     """A signed contract's planned spend per day on first … c_end (the campaign's days after
     the origin). Not launched, with a planned launch date: the first deliverable (its fee and
-    the product) on that day — the next day if it is already due — and the other deliverables
-    spread over the days from two days after it to the campaign's end. Otherwise (already
-    posting, or no date): everything spread evenly over the days."""
+    the product) on that day — the next day if it is already due, the campaign's last day if
+    it falls after the end — and the other deliverables spread over the days from two days
+    after it to the campaign's end. Otherwise (already posting, no date, or no deliverable
+    left): everything spread evenly over the days."""
     days = pd.date_range(first, c_end, freq="D")
     launch = pd.Timestamp(launch) if launch is not None and pd.notna(launch) else None
     if launch is not None and getattr(launch, "tzinfo", None) is not None:
