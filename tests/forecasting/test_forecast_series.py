@@ -163,6 +163,12 @@ def test_a_signed_contract_not_launched_is_planned_on_its_launch_date():
     out = fs.daily_spend(posts, contracts, campaigns, D2, horizon_days=10)
     np.testing.assert_allclose(fs.spend_for_series(out, "campaign:C2", days),
                                [0, 0, 150, 0, 50, 50, 50, 50, 50, 50])
+    # with the later deliverables from the day after the launch (conf
+    # forecasting.plan.later_deliverables_after_days: 1): 150 on 5 June, 300 over 6–12 June
+    out = fs.daily_spend(posts, contracts, campaigns, D2, horizon_days=10,
+                         later_deliverables_after_days=1)
+    np.testing.assert_allclose(fs.spend_for_series(out, "campaign:C2", days),
+                               [0, 0, 150] + [300 / 7] * 7)
     # without a launch date the contract is spread evenly: 450 over 5–12 June
     contracts["planned_launch_date"] = pd.NaT
     out = fs.daily_spend(posts, contracts, campaigns, D2, horizon_days=10)

@@ -217,9 +217,11 @@ def _platform_mix(posts: pd.DataFrame) -> dict[str, pd.Series]:
 
 def daily_spend(posts: pd.DataFrame, contracts: pd.DataFrame, campaigns: pd.DataFrame,
                 end: pd.Timestamp, horizon_days: int,
-                weights: pd.Series | None = None) -> pd.DataFrame:
+                weights: pd.Series | None = None,
+                later_deliverables_after_days: int = 2) -> pd.DataFrame:
     """date, campaign_id, platform, spend_usd, is_planned: history from delivered posts, the
-    future (end, end + horizon] from the brand's plan (module docstring). With `weights`
+    future (end, end + horizon] from the brand's plan (module docstring; a contract not
+    launched yet: `_contract_plan` with `later_deliverables_after_days`). With `weights`
     (contract_id -> weight, from `contract_efficiency`) also effective_spend_usd = spend ×
     weight (1 for a contract without one): an experiment the pipeline does not use (see
     docs/accuracy.md, "Forecasts")."""
@@ -283,7 +285,8 @@ def daily_spend(posts: pd.DataFrame, contracts: pd.DataFrame, campaigns: pd.Data
                 if left * fee + product <= 0:
                     continue
                 per_day = _contract_plan(first, c_end, left, fee, product,
-                                         ct.get("planned_launch_date") if done == 0 else None)
+                                         ct.get("planned_launch_date") if done == 0 else None,
+                                         later_deliverables_after_days)
                 per_day = per_day.reindex(days, fill_value=0.0).to_numpy()
                 weight = float(w.get(ct["contract_id"], 1.0))
                 shares = mix.get(ct["contract_id"], overall_mix)
@@ -313,12 +316,13 @@ def daily_spend(posts: pd.DataFrame, contracts: pd.DataFrame, campaigns: pd.Data
 
 
 def _contract_plan(first: pd.Timestamp, c_end: pd.Timestamp, left: float, fee: float,
-                   product: float, launch) -> pd.Series:
+                   product: float, launch, later_after_days: int = 2) -> pd.Series:
     """A signed contract's planned spend per day on first … c_end (the campaign's days after
     the origin). Not launched, with a planned launch date: the first deliverable (its fee and
     the product) on that day — the next day if it is already due, the campaign's last day if
-    it falls after the end — and the other deliverables spread over the days from two days
-    after it to the campaign's end. Otherwise (already posting, no date, or no deliverable
+    it falls after the end — and the other deliverables spread over the days from
+    `later_after_days` after it (conf forecasting.plan.later_deliverables_after_days) to the
+    campaign's end. Otherwise (already posting, no date, or no deliverable
     left): everything spread evenly over the days."""
     days = pd.date_range(first, c_end, freq="D")
     launch = pd.Timestamp(launch) if launch is not None and pd.notna(launch) else None
@@ -329,7 +333,7 @@ def _contract_plan(first: pd.Timestamp, c_end: pd.Timestamp, left: float, fee: f
     day = min(max(launch.normalize(), first), c_end)
     out = pd.Series(0.0, index=days)
     out[day] = fee + product
-    rest = days[days >= min(day + pd.Timedelta(days=2), c_end)]
+    rest = days[days >= min(day + pd.Timedelta(days=int(later_after_days)), c_end)]
     out[rest] += (left - 1) * fee / len(rest)
     return out
 
@@ -386,13 +390,15 @@ def _signed_by(contracts: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
 
 def spend_as_planned_on(posts: pd.DataFrame, contracts: pd.DataFrame, campaigns: pd.DataFrame,
                         as_of: pd.Timestamp, horizon_days: int,
-                        weights: pd.Series | None = None) -> pd.DataFrame:
+                        weights: pd.Series | None = None,
+                        later_deliverables_after_days: int = 2) -> pd.DataFrame:
     """daily_spend as the brand would have built it on `as_of`: only contracts signed by then
     and posts published by then (a cross-validation origin sees the plan, not what followed)."""
     k = _signed_by(contracts, as_of)
     day = _utc_day(posts["published_at"])
     p = posts[day.notna() & (day <= as_of)]
-    return daily_spend(p, k, campaigns, as_of, horizon_days, weights)
+    return daily_spend(p, k, campaigns, as_of, horizon_days, weights,
+                       later_deliverables_after_days)
 
 
 def planned_post_ids(posts: pd.DataFrame, contracts: pd.DataFrame, campaigns: pd.DataFrame,
