@@ -36,6 +36,13 @@ def rows(project: Path) -> dict[str, str]:
     def pair(a: float, b: float, fmt: str = ".2f") -> str:
         return f"{a:{fmt}} / {b:{fmt}}"
 
+    def pacing(p: dict, prefix: str, count: str) -> str:
+        n = int(p.get(count, 0))
+        if not n:
+            return "none"
+        return (f"{100 * p[prefix + 'mean_abs_relative_error']:.1f} %, "
+                f"{round(p[prefix + 'interval_coverage'] * n)} of {n}")
+
     def cv(col: str) -> str:
         return pair(cv_figure(project, "conversions", col), cv_figure(project, "revenue", col))
 
@@ -55,9 +62,9 @@ def rows(project: Path) -> dict[str, str]:
             pair(conv["coverage"], rev["coverage"], ".3f"),
         "6 · CV MASE conversions / revenue": cv("cv_mase"),
         "6 · CV coverage of the shipped interval, every day": cv("cv_full_coverage_all_days"),
-        "6 · pacing: projected vs true final spend, live campaigns":
-            f"{100 * fc['pacing'].get('mean_abs_relative_error', float('nan')):.1f} % "
-            f"({fc['pacing']['live_campaigns']})",
+        "6 · pacing, live campaigns: mean abs. error of projected final spend, inside the interval":
+            pacing(fc["pacing"], "", "live_campaigns"),
+        "6 · pacing, planned campaigns: the same": pacing(fc["pacing"], "planned_", "planned_campaigns"),
         "6 · allocation capture of the true-optimal gain (naive)":
             f"{e['budget']['capture']:.3f} ({e['budget']['naive_capture']:.3f})",
         "4 · campaign reach relative error, mean / max":

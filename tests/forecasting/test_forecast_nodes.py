@@ -128,17 +128,19 @@ def test_forecast_pipeline_runs_in_a_catalog():
                                      "attribution_fallback_model": "time_decay",
                                      "breakdowns": {"campaigns": True, "platforms": True,
                                                     "campaign_recent_days": 30},
-                                     "pacing": {"interval_width": 0.8, "min_completed_campaigns": 3}}
+                                     "pacing": {"interval_width": 0.8, "min_completed_campaigns": 3,
+                                                "n_draws": 200}}
     SequentialRunner().run(create_forecast_pipeline(), catalog)
     fc = catalog.load("forecast_daily")
     total = fc[(fc["series"] == "total") & (fc["metric"] == "conversions")]
     assert total["date"].max() == pd.Timestamp("2026-06-06")  # last day 2026-05-30 + 7
     pacing = catalog.load("budget_pacing")
     # live C1: to date 70 fixed + 900 x 1/3 = 370; no completed campaigns -> projection with
-    # every outstanding deliverable delivered: 70 + 900 = 970, low 370
+    # every outstanding deliverable delivered and the whole budget contracted:
+    # 70 + 900 + (1000 − 970) = 1000, low 370
     row = pacing.iloc[0]
     assert (row["campaign_state"], row["spend_to_date_usd"]) == ("live", pytest.approx(370.0))
-    assert row["projected_spend_usd"] == pytest.approx(970.0)
+    assert row["projected_spend_usd"] == pytest.approx(1000.0)
     assert row["projected_spend_low_usd"] == pytest.approx(370.0)
 
 

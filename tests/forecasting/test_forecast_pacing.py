@@ -1,4 +1,4 @@
-"""Budget pacing: hand-computed projections and states."""
+"""Budget pacing: hand-computed projections, intervals and states."""
 
 import numpy as np
 import pandas as pd
@@ -10,56 +10,107 @@ AS_OF = pd.Timestamp("2026-06-30")
 
 
 def _world():
-    # three completed campaigns with fee-weighted delivery rates 1.0, 0.8, 0.9; one live
-    # campaign L (fee 1000 over 4 deliverables, 2 posted by as_of, fixed costs 100); one
-    # planned campaign P without contracts (plan 1000)
+    """Three completed campaigns, their contracts (fee, deliverables committed → delivered,
+    signing day relative to the campaign's start):
+      A (budget 1000, starts 01-01): kA1 800, 4 → 4, day −12; kA2 200, 2 → 1, day +10
+      B (budget 1250, starts 02-01): kB 1000, 4 → 4, day −12
+      C (budget 1000, starts 03-01): kC 600, 2 → 2, day −14
+    so the delivery ratios ρ are [1, 0.5, 1, 1]; contracted share c = [1.0, 0.8, 0.6]; spent
+    share of contracted d = [900/1000, 1, 1]; A signed 0.2 of its budget after day 5 of its run.
+    Live L (budget 2000, started 06-25, as of day 5): kL fee 1000 + fixed 100, 2 of 4 posted.
+    Planned P (budget 1000, starts 08-01): no contract. Planned Q (budget 1000, starts 08-01):
+    kQ fee 300, nothing posted."""
     campaigns = pd.DataFrame({
-        "campaign_id": ["A", "B", "C", "L", "P"],
-        "start_date": pd.to_datetime(["2026-01-01", "2026-02-01", "2026-03-01", "2026-06-01", "2026-08-01"]),
-        "end_date": pd.to_datetime(["2026-01-31", "2026-02-28", "2026-03-31", "2026-07-20", "2026-08-31"]),
-        "planned_budget_usd": [1000.0, 1000.0, 1000.0, 1500.0, 1000.0]})
+        "campaign_id": ["A", "B", "C", "L", "P", "Q"],
+        "start_date": pd.to_datetime(["2026-01-01", "2026-02-01", "2026-03-01", "2026-06-25",
+                                      "2026-08-01", "2026-08-01"]),
+        "end_date": pd.to_datetime(["2026-01-31", "2026-02-28", "2026-03-31", "2026-07-20",
+                                    "2026-08-31", "2026-08-31"]),
+        "planned_budget_usd": [1000.0, 1250.0, 1000.0, 2000.0, 1000.0, 1000.0]})
     contracts = pd.DataFrame({
-        "contract_id": ["kA", "kB", "kC", "kL"], "campaign_id": ["A", "B", "C", "L"],
-        "fee_usd": [1000.0, 1000.0, 1000.0, 1000.0], "product_cost_usd": [0.0, 0.0, 0.0, 60.0],
-        "management_overhead_usd": [0.0, 0.0, 0.0, 40.0],
-        "deliverables_committed": [10, 10, 10, 4], "deliverables_delivered": [10, 8, 9, 2],
-        "signed_date": pd.to_datetime(["2025-12-20"] * 3 + ["2026-05-20"])})
+        "contract_id": ["kA1", "kA2", "kB", "kC", "kL", "kQ"],
+        "campaign_id": ["A", "A", "B", "C", "L", "Q"],
+        "fee_usd": [800.0, 200.0, 1000.0, 600.0, 1000.0, 300.0],
+        "product_cost_usd": [0.0, 0.0, 0.0, 0.0, 60.0, 0.0],
+        "management_overhead_usd": [0.0, 0.0, 0.0, 0.0, 40.0, 0.0],
+        "deliverables_committed": [4, 2, 4, 2, 4, 3], "deliverables_delivered": [4, 1, 4, 2, 2, 0],
+        "signed_date": pd.to_datetime(["2025-12-20", "2026-01-11", "2026-01-20", "2026-02-15",
+                                       "2026-06-01", "2026-06-20"])})
     posts = pd.DataFrame({"contract_id": ["kL", "kL"],
-                          "published_at": pd.to_datetime(["2026-06-05", "2026-06-20"]).tz_localize("UTC")})
+                          "published_at": pd.to_datetime(["2026-06-26", "2026-06-28"]).tz_localize("UTC")})
     return campaigns, contracts, posts
 
 
 def test_pacing_by_hand():
-    out = pace_campaigns(*_world(), as_of=AS_OF, interval_width=0.5, min_completed_campaigns=3)
+    out = pace_campaigns(*_world(), as_of=AS_OF, interval_width=0.8, min_completed_campaigns=3,
+                         n_draws=4000, seed=1)
     assert out.columns.tolist() == PACING_COLUMNS
     row = out.set_index("campaign_id")
-    # completed B: 8 of 10 delivered -> 800 spent, projection = spend
-    assert row.loc["B", "projected_spend_usd"] == pytest.approx(800.0)
-    assert row.loc["B", "campaign_state"] == "completed"
-    # live L: to date 100 fixed + 1000 x 2/4 = 600. rates [1.0, 0.8, 0.9]: mean 0.9,
-    # 25 % / 75 % quantiles 0.85 / 0.95 -> projected 100 + max(500, 900) = 1000,
-    # low 100 + 850 = 950, high 100 + 950 = 1050; pacing 1000 / 1500
+    # completed A: 800 + 200 x 1/2 = 900 spent; the projection is the spend, no interval
+    assert row.loc["A", ["projected_spend_usd", "projected_spend_low_usd",
+                         "projected_spend_high_usd"]].tolist() == [900.0, 900.0, 900.0]
+    assert row.loc["A", "campaign_state"] == "completed"
+
+    # live L: to date 100 + 1000 x 2/4 = 600. Signed: 100 + max(500, 1000 ρ) over ρ ∈
+    # [1, 0.5, 1, 1] (all delivered at least 2 of 4) = 100 + [1000, 500, 1000, 1000]: mean 975.
+    # Unsigned: min(c B − S, late(5) B) = min([2000, 1600, 1200] − 1100, [400, 0, 0]) =
+    # [400, 0, 0], × d = [360, 0, 0]: mean 120. Projection 1095.
     L = row.loc["L"]
     assert L["campaign_state"] == "live"
     assert L["spend_to_date_usd"] == pytest.approx(600.0)
-    assert L["projected_spend_usd"] == pytest.approx(1000.0)
-    assert L["projected_spend_low_usd"] == pytest.approx(950.0)
-    assert L["projected_spend_high_usd"] == pytest.approx(1050.0)
-    assert L["pacing_ratio"] == pytest.approx(1000 / 1500)
-    # planned P: plan 1000 x completed campaigns' spend / plan (1.0, 0.8, 0.9): mean 0.9
+    assert L["projected_spend_usd"] == pytest.approx(1095.0)
+    assert L["pacing_ratio"] == pytest.approx(1095.0 / 2000.0)
+    # the sum's distribution: 600 (1/4 x 2/3 = 1/6), 960 (1/12), 1100 (1/2), 1460 (1/4):
+    # 10 % quantile 600 (the large contract under-delivering), 90 % quantile 1460
+    assert L["projected_spend_low_usd"] == pytest.approx(600.0)
+    assert L["projected_spend_high_usd"] == pytest.approx(1460.0)
+
+    # planned P, no contract: c B d = [900, 800, 600], mean 766.67, 10 % / 90 %: 600 / 900;
+    # nothing spent yet
     P = row.loc["P"]
     assert (P["campaign_state"], P["spend_to_date_usd"]) == ("planned", 0.0)
-    assert P["projected_spend_usd"] == pytest.approx(900.0)
+    assert P["projected_spend_usd"] == pytest.approx(2300 / 3, abs=0.01)
+    assert (P["projected_spend_low_usd"], P["projected_spend_high_usd"]) == (600.0, 900.0)
+
+    # planned Q, 300 signed: signed 300 ρ: mean 262.5; the budget not signed yet, before the
+    # start uncapped: (c B − 300) d = [630, 500, 300]: mean 476.67. Not just its one contract.
+    assert row.loc["Q", "projected_spend_usd"] == pytest.approx(262.5 + 1430 / 3, abs=0.01)
+
+
+def test_a_contract_that_posted_most_of_its_deliverables_draws_only_ratios_above():
+    campaigns, contracts, posts = _world()
+    posts = pd.DataFrame({"contract_id": ["kL"] * 3, "published_at": pd.to_datetime(
+        ["2026-06-26", "2026-06-27", "2026-06-28"]).tz_localize("UTC")})
+    row = pace_campaigns(campaigns, contracts, posts, AS_OF, 0.8, n_draws=4000).set_index("campaign_id")
+    # 3 of 4 posted: ρ ≥ 0.75 leaves [1, 1, 1]: signed 100 + 1000; unsigned still 120
+    assert row.loc["L", "projected_spend_usd"] == pytest.approx(1220.0)
+    assert row.loc["L", "projected_spend_low_usd"] == pytest.approx(1100.0)
+
+
+def test_late_campaign_gets_no_budget_the_history_signs_before_that_day():
+    campaigns, contracts, posts = _world()
+    # 20 days into L's run no completed campaign signed anything later: only the signed contract
+    as_of = pd.Timestamp("2026-07-15")
+    row = pace_campaigns(campaigns, contracts, posts, as_of, 0.8, n_draws=4000).set_index("campaign_id")
+    assert row.loc["L", "projected_spend_usd"] == pytest.approx(975.0)
 
 
 def test_few_completed_campaigns_widen_the_interval():
     campaigns, contracts, posts = _world()
-    out = pace_campaigns(campaigns, contracts, posts, AS_OF, 0.8, min_completed_campaigns=5)
-    L = out.set_index("campaign_id").loc["L"]
-    # rate 1 (all 4 deliverables): 100 + 1000; interval: 100 + max(500, 0) .. 100 + 1000
-    assert L["projected_spend_usd"] == pytest.approx(1100.0)
-    assert L["projected_spend_low_usd"] == pytest.approx(600.0)
-    assert L["projected_spend_high_usd"] == pytest.approx(1100.0)
+    out = pace_campaigns(campaigns, contracts, posts, AS_OF, 0.8, min_completed_campaigns=4)
+    row = out.set_index("campaign_id")
+    # nothing learnt: all 4 of kL's deliverables delivered and the whole budget contracted:
+    # 1100 + (2000 − 1100) = 2000; the interval runs down to the spend to date, 600
+    assert row.loc["L", ["projected_spend_usd", "projected_spend_low_usd",
+                         "projected_spend_high_usd"]].tolist() == [2000.0, 600.0, 2000.0]
+    assert row.loc["P", ["projected_spend_usd", "projected_spend_low_usd",
+                         "projected_spend_high_usd"]].tolist() == [1000.0, 0.0, 1000.0]
+
+
+def test_same_seed_same_interval():
+    a = pace_campaigns(*_world(), as_of=AS_OF, n_draws=500, seed=3)
+    b = pace_campaigns(*_world(), as_of=AS_OF, n_draws=500, seed=3)
+    pd.testing.assert_frame_equal(a, b)
 
 
 def test_overspending_campaign_paces_above_one():
@@ -78,6 +129,11 @@ def test_states():
 def test_interval_width_outside_unit_interval_names_the_conf_key():
     with pytest.raises(ValueError, match="forecasting.pacing.interval_width"):
         pace_campaigns(*_world(), as_of=AS_OF, interval_width=80)
+
+
+def test_no_draws_names_the_conf_key():
+    with pytest.raises(ValueError, match="forecasting.pacing.n_draws"):
+        pace_campaigns(*_world(), as_of=AS_OF, n_draws=0)
 
 
 def test_zero_plan_gives_nan_ratio():

@@ -11,9 +11,10 @@ Shopify revenue). Per metric:
   anchor, MASE 1 is seasonal naive's in-sample error;
 - coverage: share of matched days inside [yhat_lower, yhat_upper];
 - bias: mean (yhat − actual); n_days: matched days.
-Pacing: for campaigns live at the forecast's as-of day, the projected spend against the true
-final cost (contract_truth total_cost_usd summed per campaign): relative error and whether it
-falls inside the projected interval.
+Pacing: for the campaigns live at the forecast's as-of day, and apart for those planned (not
+started; the truth holds every contract they get), the projected spend against the true final
+cost (contract_truth total_cost_usd summed per campaign, to the cent): mean absolute relative
+error and the share inside the projected interval.
 """
 
 from __future__ import annotations
@@ -55,18 +56,24 @@ def score_forecast_metric(forecast_daily: pd.DataFrame, future: pd.DataFrame, me
 
 
 def score_pacing(budget_pacing: pd.DataFrame, contract_truth: pd.DataFrame) -> dict[str, Any]:
-    """Projected spend of live campaigns against their true final cost."""
-    live = budget_pacing[budget_pacing["campaign_state"] == "live"]
-    if live.empty:
-        return {"live_campaigns": 0}
-    final = contract_truth.groupby(contract_truth["campaign_id"].astype("str"))["total_cost_usd"].sum()
-    rows = live.assign(true_final=live["campaign_id"].map(final)).dropna(subset=["true_final"])
-    rel = (rows["projected_spend_usd"] - rows["true_final"]) / rows["true_final"]
-    inside = ((rows["true_final"] >= rows["projected_spend_low_usd"])
-              & (rows["true_final"] <= rows["projected_spend_high_usd"]))
-    return {"live_campaigns": int(len(rows)),
-            "mean_abs_relative_error": float(rel.abs().mean()) if len(rows) else float("nan"),
-            "interval_coverage": float(inside.mean()) if len(rows) else float("nan")}
+    """Projected spend of live and of planned campaigns against their true final cost (cents)."""
+    final = (contract_truth.groupby(contract_truth["campaign_id"].astype("str"))["total_cost_usd"]
+             .sum().round(2))
+    out: dict[str, Any] = {}
+    for state, prefix in (("live", ""), ("planned", "planned_")):
+        part = budget_pacing[budget_pacing["campaign_state"] == state]
+        rows = (part.assign(true_final=part["campaign_id"].astype("str").map(final))
+                .dropna(subset=["true_final"]))
+        rows = rows[rows["true_final"] > 0]
+        out[f"{state}_campaigns"] = int(len(rows))
+        if rows.empty:
+            continue
+        rel = (rows["projected_spend_usd"] - rows["true_final"]) / rows["true_final"]
+        inside = ((rows["true_final"] >= rows["projected_spend_low_usd"].round(2))
+                  & (rows["true_final"] <= rows["projected_spend_high_usd"].round(2)))
+        out[f"{prefix}mean_abs_relative_error"] = float(rel.abs().mean())
+        out[f"{prefix}interval_coverage"] = float(inside.mean())
+    return out
 
 
 def score_forecasting(truth: GroundTruth, forecast_daily: pd.DataFrame,

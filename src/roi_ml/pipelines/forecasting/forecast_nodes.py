@@ -403,4 +403,4 @@ def pace_budgets(campaigns: pd.DataFrame, contracts: pd.DataFrame, posts: pd.Dat
     p = params["pacing"]
     as_of = pd.Timestamp(forecast_history["date"].max())
     return pace_campaigns(campaigns, contracts, posts, as_of, p["interval_width"],
-                          p["min_completed_campaigns"])
+                          p["min_completed_campaigns"], p["n_draws"], params["random_seed"])
