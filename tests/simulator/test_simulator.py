@@ -282,3 +282,33 @@ def test_the_calendar_looks_plan_ahead_days_forward(tmp_path):
     assert "CMP04" in set(truth["campaign_id"])
     assert "CMP04" not in set(camp["campaign_id"]) and "CMP04" not in set(ct["campaign_id"])
     assert camp["start_date"].max() <= "2026-07-14"
+
+
+def test_repeat_purchases_are_as_frequent_after_the_export_as_before():
+    from roi_ml.simulator.traffic import repeat_purchases
+
+    # 50 first purchases a day for 720 days; μ = 0.9 × 240 / 365.25 = 0.5914 repeats each, so a
+    # flat process makes 50 × 0.5914 = 29.6 repeat purchases a day from the first day to the
+    # last (the rule before tied a customer's repeats to the days left: the last weeks had a
+    # quarter of that)
+    rng = np.random.default_rng(0)
+    horizon = 720
+    t = np.sort(rng.uniform(0, horizon, 50 * horizon))
+    users = rng.integers(0, 5000, len(t))
+    weights = np.full(5000, 1 / 5000)
+    u, times = repeat_purchases(rng, users, t, horizon, 0.9, 240.0, weights)
+    assert times.min() >= 0 and times.max() < horizon
+    assert u.min() >= 0 and u.max() < 5000
+    per_day = 50 * 0.9 * 240 / 365.25
+    for lo in (0, 330, horizon - 60):   # the first two months, the middle, the last two months
+        n = ((times >= lo) & (times < lo + 60)).sum() / 60
+        assert n == pytest.approx(per_day, rel=0.06), lo
+
+
+def test_no_purchases_only_the_existing_customers_repeat():
+    from roi_ml.simulator.traffic import repeat_purchases
+
+    rng = np.random.default_rng(1)
+    u, times = repeat_purchases(rng, np.array([], dtype="int64"), np.array([]), 100, 0.9, 240.0,
+                                np.array([1.0]))
+    assert len(u) == len(times) == 0

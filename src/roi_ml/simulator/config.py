@@ -109,7 +109,12 @@ class WorldParams:
     site_aov_usd: float = 110.0
     aov_sigma: float = 0.55
     creator_aov_multiplier_mean: float = 1.12
+    # Customers buy again at this rate while active; activity after a purchase lasts an
+    # exponential time of mean customer_active_days, so each purchase brings on average
+    # rate × active days / 365.25 repeat purchases (0.59), spread over the months after it.
+    # Customers who bought before the window keep buying in it (a stationary start).
     repeat_purchase_rate_per_year: float = 0.9
+    customer_active_days: float = 240.0
     ga4_blocked_user_share: float = 0.08
     click_session_match_rate: float = 0.85
     lead_sql_rate: float = 0.6

@@ -194,6 +194,32 @@ def _pick_conv_types(rng, n: int, mix) -> np.ndarray:
                       p=np.asarray(mix))
 
 
+def repeat_purchases(rng: np.random.Generator, user: np.ndarray, t: np.ndarray, horizon_days: int,
+                     rate_per_year: float, active_days: float, user_weights: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """(user, time) of the repeat purchases before `horizon_days`, as a process that does not
+    depend on where the simulation ends. A purchase at t starts a spell of activity of
+    exponential length (mean `active_days`) in which the customer buys again at
+    `rate_per_year`: μ = rate · active_days / 365.25 repeats on average, each at t + Exp(mean
+    active_days) (intensity μ/L · e^(−age/L)). Customers who bought before day 0, at the
+    window's average rate b of purchases per day, add b · μ · L repeats at Exp(L) from day 0,
+    drawn from users by `user_weights`: the brand's existing customers, so the repeat rate is
+    flat from the first day to the last instead of ramping up at the start or fading towards
+    the end (the earlier rule tied each customer's repeats to the days left in the simulation,
+    so the weeks after the export held a quarter of the history's repeat rate)."""
+    mu = rate_per_year * active_days / 365.25
+    n_rep = rng.poisson(mu, len(t))
+    ri = np.repeat(np.arange(len(t)), n_rep)
+    t_in = t[ri] + rng.exponential(active_days, len(ri))
+    n_pre = rng.poisson(len(t) / max(horizon_days, 1) * mu * active_days)
+    t_pre = rng.exponential(active_days, n_pre)
+    u_pre = rng.choice(len(user_weights), size=n_pre, p=user_weights)
+    users = np.concatenate([user[ri], u_pre])
+    times = np.concatenate([t_in, t_pre])
+    ok = times < horizon_days
+    return users[ok], times[ok]
+
+
 def simulate_traffic(rng: np.random.Generator, p: WorldParams, horizon_days: int,
                      start: pd.Timestamp, base_conv_per_day: float, sessions_per_day: float,
                      posts: pd.DataFrame,
@@ -367,15 +393,12 @@ def simulate_traffic(rng: np.random.Generator, p: WorldParams, horizon_days: int
     # ---- 5. repeat purchases of customers (retention), cause = repeat_customer -----------
     cf = conv.frame()
     buyers = cf[cf["conv_type"] == CONV_PURCHASE]
-    remaining = np.maximum(horizon_days - buyers["t"].to_numpy(), 0)
-    n_rep = rng.poisson(p.repeat_purchase_rate_per_year * remaining / 365.25 * 0.6)
-    ri = np.repeat(np.arange(len(buyers)), n_rep)
-    t_rep = buyers["t"].to_numpy()[ri] + rng.exponential(90.0, len(ri))
-    ok = t_rep < horizon_days
-    ri, t_rep = ri[ok], np.floor(t_rep[ok]) + _daytime(rng, int(ok.sum()))
-    ur = buyers["user"].to_numpy()[ri]
+    ur, t_rep = repeat_purchases(rng, buyers["user"].to_numpy(), buyers["t"].to_numpy(),
+                                 horizon_days, p.repeat_purchase_rate_per_year,
+                                 p.customer_active_days, m_w)
+    t_rep = np.floor(t_rep) + _daytime(rng, len(t_rep))
     rids = conv.add(user=ur, t=t_rep, conv_type=CONV_PURCHASE, cause=4)
-    sess.add(user=ur, t=t_rep, channel=rng.choice(6, size=len(ri), p=[0.4, 0.2, 0.1, 0.3, 0, 0]),
+    sess.add(user=ur, t=t_rep, channel=rng.choice(6, size=len(ur), p=[0.4, 0.2, 0.1, 0.3, 0, 0]),
              conv_type=CONV_PURCHASE, conv_id=rids)
 
     # ---- 6. research sessions before conversions, and browsing sessions -----------------
