@@ -31,19 +31,21 @@ def test_score_forecast_metric_by_hand():
 
 
 def test_score_pacing_by_hand():
-    pacing = pd.DataFrame({"campaign_id": ["L", "C", "P", "Q"],
-                           "projected_spend_usd": [110.0, 50.0, 40.0, 30.0],
-                           "projected_spend_low_usd": [90.0, 50.0, 30.0, 20.0],
-                           "projected_spend_high_usd": [95.0, 50.0, 49.999, 25.0],
-                           "campaign_state": ["live", "completed", "planned", "planned"]})
+    pacing = pd.DataFrame({"campaign_id": ["L", "C", "P", "Q", "N"],
+                           "projected_spend_usd": [110.0, 50.0, 40.0, 30.0, 10.0],
+                           "projected_spend_low_usd": [90.0, 50.0, 30.0, 20.0, 0.0],
+                           "projected_spend_high_usd": [95.0, 50.0, 49.999, 25.0, 20.0],
+                           "campaign_state": ["live", "completed", "planned", "planned", "planned"]})
     truth = pd.DataFrame({"campaign_id": ["L", "L", "C", "P", "Q"],
                           "total_cost_usd": [60.0, 40.0, 50.0, 50.001, 20.0]})
     s = score_pacing(pacing, truth)
     # L: true final 100, projected 110 -> 10 % off, outside [90, 95]. Planned P: true 50.00 (to
     # the cent), projected 40 -> 20 % off, inside [30, 50.00]; Q: true 20, projected 30 -> 50 %
-    # off, inside [20, 25]
-    assert s == {"live_campaigns": 1, "mean_abs_relative_error": pytest.approx(0.1),
+    # off, inside [20, 25]; planned N never got a contract: counted, not scored
+    assert s == {"live_campaigns": 1, "live_campaigns_without_true_spend": 0,
+                 "mean_abs_relative_error": pytest.approx(0.1),
                  "interval_coverage": 0.0, "planned_campaigns": 2,
+                 "planned_campaigns_without_true_spend": 1,
                  "planned_mean_abs_relative_error": pytest.approx(0.35),
                  "planned_interval_coverage": 1.0}
 
@@ -53,4 +55,6 @@ def test_score_pacing_without_live_or_planned_campaigns():
                            "projected_spend_low_usd": [50.0], "projected_spend_high_usd": [50.0],
                            "campaign_state": ["completed"]})
     truth = pd.DataFrame({"campaign_id": ["C"], "total_cost_usd": [50.0]})
-    assert score_pacing(pacing, truth) == {"live_campaigns": 0, "planned_campaigns": 0}
+    assert score_pacing(pacing, truth) == {"live_campaigns": 0, "live_campaigns_without_true_spend": 0,
+                                           "planned_campaigns": 0,
+                                           "planned_campaigns_without_true_spend": 0}

@@ -107,10 +107,83 @@ def test_few_completed_campaigns_widen_the_interval():
                          "projected_spend_high_usd"]].tolist() == [1000.0, 0.0, 1000.0]
 
 
-def test_same_seed_same_interval():
-    a = pace_campaigns(*_world(), as_of=AS_OF, n_draws=500, seed=3)
-    b = pace_campaigns(*_world(), as_of=AS_OF, n_draws=500, seed=3)
+def test_same_seed_same_interval_and_each_campaign_its_own_draws():
+    a = pace_campaigns(*_world(), as_of=AS_OF, n_draws=5, seed=3)
+    b = pace_campaigns(*_world(), as_of=AS_OF, n_draws=5, seed=3)
     pd.testing.assert_frame_equal(a, b)
+    # five draws: the interval moves with the seed
+    others = [pace_campaigns(*_world(), as_of=AS_OF, n_draws=5, seed=s) for s in range(4, 12)]
+    cols = ["projected_spend_low_usd", "projected_spend_high_usd"]
+    assert any(not o[cols].equals(a[cols]) for o in others)
+    # a campaign's draws do not depend on the campaigns listed before it
+    campaigns, contracts, posts = _world()
+    reordered = pace_campaigns(campaigns.iloc[::-1], contracts, posts, AS_OF, n_draws=5, seed=3)
+    pd.testing.assert_frame_equal(reordered.set_index("campaign_id").loc[a["campaign_id"]].reset_index(), a)
+
+
+def test_the_cap_counts_contracts_signed_more_than_t_days_after_the_start():
+    campaigns, contracts, posts = _world()
+    # kA2 was signed on day 10 of A's run: on day 9 of L's run it is still to come (1095),
+    # on day 10 it is not (975)
+    day9 = pace_campaigns(campaigns, contracts, posts, pd.Timestamp("2026-07-04"), n_draws=500)
+    day10 = pace_campaigns(campaigns, contracts, posts, pd.Timestamp("2026-07-05"), n_draws=500)
+    assert day9.set_index("campaign_id").loc["L", "projected_spend_usd"] == pytest.approx(1095.0)
+    assert day10.set_index("campaign_id").loc["L", "projected_spend_usd"] == pytest.approx(975.0)
+
+
+def test_a_contract_without_a_signing_date_counts_as_late():
+    campaigns, contracts, posts = _world()
+    contracts.loc[contracts["contract_id"] == "kC", "signed_date"] = pd.NaT
+    # C's 600 of 1000 now counts as signed after any day: late(5) = [0.2, 0, 0.6], the cap
+    # min([900, 500, 100], [400, 0, 600]) = [400, 0, 100], × d = [360, 0, 100]: mean 153.33
+    row = pace_campaigns(campaigns, contracts, posts, AS_OF, n_draws=500).set_index("campaign_id")
+    assert row.loc["L", "projected_spend_usd"] == pytest.approx(975.0 + 460 / 3, abs=0.01)
+
+
+def test_no_completed_contract_delivered_as_much_as_posted_uses_the_posted_share():
+    campaigns, contracts, posts = _world()
+    # every completed contract delivered half: ρ = 0.5 for all; L has posted 3 of 4 (0.75), so
+    # no ratio qualifies and its fee stays at what it has earned: 100 + 750
+    contracts.loc[contracts["campaign_id"].isin(["A", "B", "C"]), "deliverables_delivered"] = [2, 1, 2, 1]
+    posts = pd.DataFrame({"contract_id": ["kL"] * 3, "published_at": pd.to_datetime(
+        ["2026-06-26", "2026-06-27", "2026-06-28"]).tz_localize("UTC")})
+    contracts.loc[contracts["contract_id"] == "kL", "deliverables_delivered"] = 3
+    row = pace_campaigns(campaigns, contracts, posts, AS_OF, n_draws=500).set_index("campaign_id")
+    # unsigned: d = [500/1000, 500/1000, 300/600] = 0.5 each, gap [400, 0, 0] -> mean 66.67
+    assert row.loc["L", "projected_spend_usd"] == pytest.approx(850.0 + 200 / 3, abs=0.01)
+
+
+def test_live_campaign_without_a_budget_is_its_signed_contracts():
+    campaigns, contracts, posts = _world()
+    campaigns.loc[campaigns["campaign_id"] == "L", "planned_budget_usd"] = np.nan
+    row = pace_campaigns(campaigns, contracts, posts, AS_OF, n_draws=500).set_index("campaign_id")
+    assert row.loc["L", "projected_spend_usd"] == pytest.approx(975.0)
+    assert np.isnan(row.loc["L", "planned_budget_usd"]) and np.isnan(row.loc["L", "pacing_ratio"])
+
+
+def test_a_contract_with_nothing_committed_earns_no_fee():
+    campaigns, contracts, posts = _world()
+    extra = pd.DataFrame({"contract_id": ["kL0"], "campaign_id": ["L"], "fee_usd": [5000.0],
+                          "product_cost_usd": [0.0], "management_overhead_usd": [0.0],
+                          "deliverables_committed": [0], "deliverables_delivered": [0],
+                          "signed_date": pd.to_datetime(["2026-06-01"])})
+    row = pace_campaigns(campaigns, pd.concat([contracts, extra], ignore_index=True), posts, AS_OF,
+                         n_draws=500).set_index("campaign_id")
+    assert row.loc["L", "projected_spend_usd"] == pytest.approx(1095.0)
+
+
+def test_a_campaign_listed_twice_stops_with_the_table_named():
+    campaigns, contracts, posts = _world()
+    with pytest.raises(ValueError, match=r"\['A'\].*campaigns table"):
+        pace_campaigns(pd.concat([campaigns, campaigns.iloc[:1]]), contracts, posts, AS_OF)
+
+
+def test_time_zone_aware_campaign_dates():
+    campaigns, contracts, posts = _world()
+    campaigns["start_date"] = campaigns["start_date"].dt.tz_localize("UTC")
+    campaigns["end_date"] = campaigns["end_date"].dt.tz_localize("UTC")
+    row = pace_campaigns(campaigns, contracts, posts, AS_OF, n_draws=500).set_index("campaign_id")
+    assert row.loc["L", "projected_spend_usd"] == pytest.approx(1095.0)
 
 
 def test_overspending_campaign_paces_above_one():

@@ -294,21 +294,35 @@ def test_repeat_purchases_are_as_frequent_after_the_export_as_before():
     rng = np.random.default_rng(0)
     horizon = 720
     t = np.sort(rng.uniform(0, horizon, 50 * horizon))
-    users = rng.integers(0, 5000, len(t))
-    weights = np.full(5000, 1 / 5000)
+    users = np.arange(len(t))                       # 36,000 buyers among 100,000 users
+    weights = np.full(100_000, 1 / 100_000)
     u, times = repeat_purchases(rng, users, t, horizon, 0.9, 240.0, weights)
     assert times.min() >= 0 and times.max() < horizon
-    assert u.min() >= 0 and u.max() < 5000
+    assert u.min() >= 0 and u.max() < 100_000
+    # the customers from before the window: 50 × 240 = 12,000 expected, each with Poisson(μ)
+    # repeats at Exp(240) from day 0, so P(one before the horizon) = 1 − exp(−μ (1 − e^−3));
+    # none of them is a user who buys in the simulation
+    mu = 0.9 * 240 / 365.25
+    early = np.setdiff1d(u, users)
+    assert len(early) == pytest.approx(12_000 * (1 - np.exp(-mu * (1 - np.exp(-3)))), rel=0.05)
     per_day = 50 * 0.9 * 240 / 365.25
     for lo in (0, 330, horizon - 60):   # the first two months, the middle, the last two months
         n = ((times >= lo) & (times < lo + 60)).sum() / 60
         assert n == pytest.approx(per_day, rel=0.06), lo
 
 
-def test_no_purchases_only_the_existing_customers_repeat():
+def test_customers_from_before_the_window_are_not_buyers_of_the_simulation():
     from roi_ml.simulator.traffic import repeat_purchases
 
+    # users 0-9 buy in the simulation; with 200 first purchases a day the brand had about
+    # 200 × 240 customers before day 0, more than the 90 other users: they are drawn from
+    # those 90 (with replacement once there are too few), never from the ten buyers
     rng = np.random.default_rng(1)
-    u, times = repeat_purchases(rng, np.array([], dtype="int64"), np.array([]), 100, 0.9, 240.0,
-                                np.array([1.0]))
-    assert len(u) == len(times) == 0
+    t = np.linspace(0, 99, 20_000)
+    buyers = np.arange(20_000) % 10
+    u, times = repeat_purchases(rng, buyers, t, 100, 0.9, 240.0, np.full(100, 0.01))
+    in_sim = np.isin(u, np.arange(10))
+    assert in_sim.sum() > 0 and (~in_sim).sum() > 0
+    early = times[~in_sim]
+    # their repeats fade from day 0 at e^(-t/240): over 100 days the mean is below 50
+    assert early.mean() < 50

@@ -15,17 +15,23 @@ j has already posted; (c_k, d_k) come from one completed campaign k drawn at ran
 B_k (the share of its budget it contracted) and d_k = its final spend ÷ S_k (the share of what it
 contracted that it spent). The draws are independent. Once a campaign is live (t days after its
 start), c_k · B − S is capped at L_k(t) · B, L_k(t) the share of its budget campaign k signed
-more than t days after its own start: a brand signs most contracts before launch, and a running
-campaign whose signed contracts fall short of the usual share of its budget is not credited
-with contracts the history says come too late to sign.
+more than t days after its own start (a contract without a signing date counts as late): a
+brand signs most contracts before launch, and a running campaign whose signed contracts fall
+short of the usual share of its budget is not credited with contracts the history says come
+too late to sign. A campaign not started is not capped: weeks ahead, how far its signing has
+got varies too much between campaigns, and its budget is the better guide (on six simulated
+worlds the cap made planned campaigns' projections worse, docs/accuracy.md). A contract with no
+deliverables committed can earn no fee, in the history and in the projection.
 
 projected_spend_usd is the exact expectation of that sum over the empirical distributions; the
 interval is its (1 − w)/2 and (1 + w)/2 quantiles (w = interval_width) over `n_draws` Monte
-Carlo draws. Drawing each contract's delivery, rather than one delivery rate per campaign, keeps
+Carlo draws (seeded per campaign, so one campaign's interval does not depend on the others),
+widened to include the projection. Drawing each contract's delivery, rather than one delivery rate per campaign, keeps
 a campaign whose spend sits on one large contract as uncertain as that contract is; the
 unsigned term carries the brand's habit of contracting its budget, so a planned campaign with a
-few contracts signed is not projected at those few contracts (the same contracted share as the
-forecast's `series.uncontracted_budget`). A completed campaign's projection is its spend (no
+few contracts signed is not projected at those few contracts (the idea of the forecast's
+`series.uncontracted_budget`, which pools the share over the ended campaigns and has no cap:
+the forecast plans spend, pacing projects a campaign's total with its spread). A completed campaign's projection is its spend (no
 interval). With fewer than `min_completed_campaigns` completed campaigns nothing is learnt:
 everything committed is delivered and the whole budget contracted (projection S + max(B − S, 0)),
 and the interval runs from the spend to date (nothing more delivered, nothing more signed) to
@@ -38,6 +44,7 @@ pacing alert).
 from __future__ import annotations
 
 import logging
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,14 +66,23 @@ def campaign_state(start: pd.Timestamp, end: pd.Timestamp, as_of: pd.Timestamp) 
     return "live"
 
 
+def _naive_day(s: pd.Series) -> pd.Series:
+    """Dates as naive datetime64[ns] (a tz-aware column converted to UTC first)."""
+    d = pd.to_datetime(s)
+    if getattr(d.dt, "tz", None) is not None:
+        d = d.dt.tz_convert("UTC").dt.tz_localize(None)
+    return d.astype("datetime64[ns]")
+
+
 def _num(s: pd.Series) -> pd.Series:
     return pd.to_numeric(s, errors="coerce").astype("float64").fillna(0.0)
 
 
 def contract_progress(contracts: pd.DataFrame, posts: pd.DataFrame,
                       as_of: pd.Timestamp) -> pd.DataFrame:
-    """Per contract signed by as_of (or without a signed_date): fixed_usd, fee_usd, committed,
-    delivered, signed_date, posted (by as_of, at most committed), fee_to_date_usd."""
+    """Per contract signed by as_of (or without a signed_date): fixed_usd, fee_usd (0 when no
+    deliverable is committed: nothing can earn it), committed, delivered, signed_date, posted
+    (by as_of, at most committed), fee_to_date_usd."""
     k = contracts.copy()
     signed = (pd.to_datetime(k["signed_date"]).dt.tz_localize(None) if "signed_date" in k
               else pd.Series(pd.NaT, index=k.index, dtype="datetime64[ns]"))
@@ -82,7 +98,7 @@ def contract_progress(contracts: pd.DataFrame, posts: pd.DataFrame,
         "contract_id": k["contract_id"].to_numpy(),
         "campaign_id": k["campaign_id"].astype("str").to_numpy(),
         "fixed_usd": (_num(k["product_cost_usd"]) + _num(k["management_overhead_usd"])).to_numpy(),
-        "fee_usd": _num(k["fee_usd"]).to_numpy(),
+        "fee_usd": _num(k["fee_usd"]).where(committed > 0, 0.0).to_numpy(),
         "committed": committed.to_numpy(),
         "delivered": _num(k["deliverables_delivered"]).to_numpy(),
         "signed_date": signed.astype("datetime64[ns]").to_numpy(),
@@ -123,11 +139,12 @@ def learn_history(camp: pd.DataFrame, prog: pd.DataFrame, min_completed_campaign
     (camp: campaign_id, state, start, budget; prog: contract_progress)."""
     done = camp[(camp["state"] == "completed") & (camp["budget"] > 0)].set_index("campaign_id")
     k = prog[prog["campaign_id"].isin(done.index)]
+    with_fees = k.groupby("campaign_id")["fee_usd"].sum()
+    k = k[k["campaign_id"].isin(with_fees.index[with_fees > 0])]
     k = k.assign(cost=k["fixed_usd"] + k["fee_usd"],
                  spent=k["fixed_usd"] + k["fee_usd"] * _ratio(k["delivered"].clip(upper=k["committed"]),
                                                               k["committed"]))
-    by = k.groupby("campaign_id")[["cost", "spent", "fee_usd"]].sum()
-    by = by[by["fee_usd"] > 0]
+    by = k.groupby("campaign_id")[["cost", "spent"]].sum()
     if len(by) < min_completed_campaigns:
         return PacingHistory(np.ones(1), np.ones(1), np.ones(1), [np.array([np.inf])],
                              [np.ones(1)], learnt=False)
@@ -188,10 +205,16 @@ def pace_campaigns(campaigns: pd.DataFrame, contracts: pd.DataFrame, posts: pd.D
     prog = contract_progress(contracts, posts, as_of)
     camp = campaigns.copy()
     camp["campaign_id"] = camp["campaign_id"].astype("str")
-    camp["start"] = pd.to_datetime(camp["start_date"]).astype("datetime64[ns]")
+    twice = camp["campaign_id"][camp["campaign_id"].duplicated()].unique().tolist()
+    if twice:
+        raise ValueError(f"Budget pacing: campaign_id {twice[:5]} appears more than once in the "
+                         "campaigns table (data/02_intermediate/campaigns.parquet); one row per "
+                         "campaign in the campaign plan export")
+    camp["start"] = _naive_day(camp["start_date"])
     camp["state"] = [campaign_state(s, e, as_of) for s, e in
-                     zip(camp["start"], pd.to_datetime(camp["end_date"]), strict=True)]
-    camp["budget"] = _num(camp["planned_budget_usd"])
+                     zip(camp["start"], _naive_day(camp["end_date"]), strict=True)]
+    camp["plan"] = pd.to_numeric(camp["planned_budget_usd"], errors="coerce").astype("float64")
+    camp["budget"] = camp["plan"].fillna(0.0)
     hist = learn_history(camp, prog, min_completed_campaigns)
     if not hist.learnt:
         log.info("Budget pacing: fewer than %d completed campaigns (conf forecasting.pacing."
@@ -199,7 +222,6 @@ def pace_campaigns(campaigns: pd.DataFrame, contracts: pd.DataFrame, posts: pd.D
                  "whole budget contracted; the interval runs down to the spend to date",
                  min_completed_campaigns)
     alpha = (1 - interval_width) / 2
-    rng = np.random.default_rng(seed)
     by = dict(tuple(prog.groupby("campaign_id")))
     empty = prog.iloc[:0]
     rows = []
@@ -214,13 +236,14 @@ def pace_campaigns(campaigns: pd.DataFrame, contracts: pd.DataFrame, posts: pd.D
             to_date = fixed + (float(k["fee_to_date_usd"].sum()) if c.state == "live" else 0.0)
             if hist.learnt:
                 day = float((as_of - c.start).days)
+                rng = np.random.default_rng([seed, zlib.crc32(c.campaign_id.encode())])
                 proj, draws = _campaign_draws(k, c.budget, day, hist, n_draws, rng)
                 lo, hi = np.quantile(draws, [alpha, 1 - alpha])
             else:
                 signed = fixed + float(k["fee_usd"].sum())
                 proj, hi = (signed + max(c.budget - signed, 0.0),) * 2
                 lo = to_date
-        rows.append({"campaign_id": c.campaign_id, "planned_budget_usd": float(c.budget),
+        rows.append({"campaign_id": c.campaign_id, "planned_budget_usd": float(c.plan),
                      "spend_to_date_usd": round(float(to_date), 2),
                      "projected_spend_usd": round(float(proj), 2),
                      "projected_spend_low_usd": round(float(min(lo, proj)), 2),

@@ -198,24 +198,34 @@ def repeat_purchases(rng: np.random.Generator, user: np.ndarray, t: np.ndarray, 
                      rate_per_year: float, active_days: float, user_weights: np.ndarray
                      ) -> tuple[np.ndarray, np.ndarray]:
     """(user, time) of the repeat purchases before `horizon_days`, as a process that does not
-    depend on where the simulation ends. A purchase at t starts a spell of activity of
-    exponential length (mean `active_days`) in which the customer buys again at
-    `rate_per_year`: μ = rate · active_days / 365.25 repeats on average, each at t + Exp(mean
-    active_days) (intensity μ/L · e^(−age/L)). Customers who bought before day 0, at the
-    window's average rate b of purchases per day, add b · μ · L repeats at Exp(L) from day 0,
-    drawn from users by `user_weights`: the brand's existing customers, so the repeat rate is
-    flat from the first day to the last instead of ramping up at the start or fading towards
-    the end (the earlier rule tied each customer's repeats to the days left in the simulation,
-    so the weeks after the export held a quarter of the history's repeat rate)."""
+    depend on where the simulation ends. Each purchase (user[i] at t[i]; repeat purchases bring
+    no further repeats) starts a spell of activity of mean `active_days` = L in which the
+    customer buys again at `rate_per_year`: Poisson(μ) repeats, μ = rate · L / 365.25, each at
+    t + Exp(L) (intensity μ/L · e^(−age/L)).
+
+    The brand had customers before day 0: Poisson(b · L) of them, b = purchases per day over
+    the horizon, each with its own Poisson(μ) repeats at Exp(L) from day 0 (intensity
+    b · μ · e^(−t/L), which tops up the in-simulation customers' b · μ · (1 − e^(−t/L)) to a
+    flat b · μ). They are users with no purchase in the simulation (drawn by `user_weights`,
+    without replacement while there are enough), so a creator who caused a user's first purchase
+    is never credited with an earlier customer's habits. The rule before tied each customer's
+    repeats to the days left in the simulation, so the weeks after the export held a quarter of
+    the history's repeat rate."""
     mu = rate_per_year * active_days / 365.25
     n_rep = rng.poisson(mu, len(t))
     ri = np.repeat(np.arange(len(t)), n_rep)
     t_in = t[ri] + rng.exponential(active_days, len(ri))
-    n_pre = rng.poisson(len(t) / max(horizon_days, 1) * mu * active_days)
-    t_pre = rng.exponential(active_days, n_pre)
-    u_pre = rng.choice(len(user_weights), size=n_pre, p=user_weights)
-    users = np.concatenate([user[ri], u_pre])
-    times = np.concatenate([t_in, t_pre])
+    n_old = rng.poisson(len(t) / max(horizon_days, 1) * active_days)
+    pool = np.setdiff1d(np.arange(len(user_weights)), user)
+    if pool.size == 0:
+        pool = np.arange(len(user_weights))
+    w = user_weights[pool] / user_weights[pool].sum()
+    old = rng.choice(pool, size=n_old, p=w, replace=n_old > pool.size)
+    n_old_rep = rng.poisson(mu, n_old)
+    u_old = np.repeat(old, n_old_rep)
+    t_old = rng.exponential(active_days, len(u_old))
+    users = np.concatenate([user[ri], u_old])
+    times = np.concatenate([t_in, t_old])
     ok = times < horizon_days
     return users[ok], times[ok]
 

@@ -62,10 +62,12 @@ def score_pacing(budget_pacing: pd.DataFrame, contract_truth: pd.DataFrame) -> d
     out: dict[str, Any] = {}
     for state, prefix in (("live", ""), ("planned", "planned_")):
         part = budget_pacing[budget_pacing["campaign_state"] == state]
-        rows = (part.assign(true_final=part["campaign_id"].astype("str").map(final))
-                .dropna(subset=["true_final"]))
-        rows = rows[rows["true_final"] > 0]
+        rows = part.assign(true_final=part["campaign_id"].astype("str").map(final))
+        scored = rows["true_final"].notna() & (rows["true_final"] > 0)
+        rows = rows[scored]
         out[f"{state}_campaigns"] = int(len(rows))
+        # no contract in the truth (or no cost): no relative error to score
+        out[f"{state}_campaigns_without_true_spend"] = int((~scored).sum())
         if rows.empty:
             continue
         rel = (rows["projected_spend_usd"] - rows["true_final"]) / rows["true_final"]

@@ -402,5 +402,6 @@ def pace_budgets(campaigns: pd.DataFrame, contracts: pd.DataFrame, posts: pd.Dat
     forecast history's last day."""
     p = params["pacing"]
     as_of = pd.Timestamp(forecast_history["date"].max())
-    return pace_campaigns(campaigns, contracts, posts, as_of, p["interval_width"],
-                          p["min_completed_campaigns"], p["n_draws"], params["random_seed"])
+    return pace_campaigns(campaigns, contracts, posts, as_of, interval_width=p["interval_width"],
+                          min_completed_campaigns=p["min_completed_campaigns"],
+                          n_draws=p["n_draws"], seed=params["random_seed"])
