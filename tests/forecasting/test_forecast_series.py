@@ -176,6 +176,64 @@ def test_a_signed_contract_not_launched_is_planned_on_its_launch_date():
                                [0, 0] + [450 / 8] * 8)
 
 
+def test_campaign_spend_profile_by_hand():
+    # two ended campaigns, in 2 parts of their run: A (1–10 May) spent 300 on 2 May and 100 on
+    # 9 May -> [0.75, 0.25]; B (1–4 June) spent 50 on 1 June and 50 on 4 June -> [0.5, 0.5];
+    # a post after B's end counts in its last part; C has not ended (as of 5 June): left out
+    post_costs = pd.DataFrame({
+        "campaign_id": ["A", "A", "B", "B", "C"],
+        "date": pd.to_datetime(["2026-05-02", "2026-05-09", "2026-06-01", "2026-06-07", "2026-06-04"]),
+        "spend_usd": [300.0, 100.0, 50.0, 50.0, 999.0]})
+    campaigns = pd.DataFrame({"campaign_id": ["A", "B", "C"],
+                              "start_date": pd.to_datetime(["2026-05-01", "2026-06-01", "2026-06-01"]),
+                              "end_date": pd.to_datetime(["2026-05-10", "2026-06-04", "2026-06-30"])})
+    prof = fs.campaign_spend_profile(post_costs, campaigns, pd.Timestamp("2026-06-05"), 2)
+    np.testing.assert_allclose(prof, [0.625, 0.375])
+    assert fs.campaign_spend_profile(post_costs, campaigns, pd.Timestamp("2026-06-05"), 0) is None
+    assert fs.campaign_spend_profile(post_costs, campaigns, pd.Timestamp("2026-05-05"), 2) is None
+    # a 4-day campaign: parts of 2 days each, 0.625 / 2 and 0.375 / 2 a day; without a profile
+    # evenly
+    dens = fs._campaign_density(pd.Timestamp("2026-07-01"), pd.Timestamp("2026-07-04"), prof)
+    np.testing.assert_allclose(dens.to_numpy(), [0.3125, 0.3125, 0.1875, 0.1875])
+    even = fs._campaign_density(pd.Timestamp("2026-07-01"), pd.Timestamp("2026-07-04"), None)
+    np.testing.assert_allclose(even.to_numpy(), [0.25] * 4)
+
+
+def test_uncontracted_budget_follows_the_ended_campaigns_spend_profile():
+    # as of 2 June C1 (1 May – 4 June) has not ended: no profile yet, so the even spread of the
+    # test above. Make C0 an ended campaign (1–10 April, budget 130) that spent its 130 on its
+    # first day: profile in 2 parts [1, 0]. C2 (5–6 June, no contract, budget 200, factor
+    # C0's 1.0) then gets its whole budget on its first day; C1 (K1 signed, 100 not contracted)
+    # over its remaining days 3–4 June, both in C1's second part, which the profile gives
+    # nothing: evenly over them, 50 a day
+    campaigns, contracts, posts = _plan()
+    campaigns = pd.concat([pd.DataFrame({"campaign_id": ["C0"],
+                                         "start_date": pd.to_datetime(["2026-04-01"]),
+                                         "end_date": pd.to_datetime(["2026-04-10"]),
+                                         "planned_budget_usd": [130.0],
+                                         "planned_daily_spend_usd": [13.0]}), campaigns],
+                          ignore_index=True)
+    k0 = pd.DataFrame({"contract_id": ["K0"], "campaign_id": ["C0"], "creator_id": ["Z"],
+                       "fee_usd": [100.0], "product_cost_usd": [30.0],
+                       "management_overhead_usd": [0.0],
+                       "deliverables_committed": pd.array([1], dtype="Int64"),
+                       "deliverables_delivered": pd.array([1], dtype="Int64")})
+    p0 = pd.DataFrame({"post_id": ["P0"], "contract_id": ["K0"], "campaign_id": ["C0"],
+                       "platform": ["tiktok"],
+                       "published_at": pd.to_datetime(["2026-04-01 10:00"]).tz_localize("UTC"),
+                       "due_date": pd.to_datetime(["2026-04-01"])})
+    contracts = pd.concat([k0, contracts], ignore_index=True)
+    posts = pd.concat([p0, posts], ignore_index=True)
+    days = pd.date_range("2026-06-03", "2026-06-06", freq="D")
+    out = fs.daily_spend(posts, contracts, campaigns, D2, horizon_days=4, uncontracted_profile_bins=2)
+    np.testing.assert_allclose(fs.spend_for_series(out, "campaign:C2", days), [0, 0, 200, 0])
+    # C1: K1's last deliverable 100 over 3–4 June + the uncontracted 460 − 360 = 100 (factor 1)
+    np.testing.assert_allclose(fs.spend_for_series(out, "campaign:C1", days), [100, 100, 0, 0])
+    # bins 0: the even spread, C2 100 a day
+    out = fs.daily_spend(posts, contracts, campaigns, D2, horizon_days=4)
+    np.testing.assert_allclose(fs.spend_for_series(out, "campaign:C2", days), [0, 0, 100, 100])
+
+
 def test_uncontracted_budget_by_hand():
     # as of Jun 10: X (ended May 31, budget 1,000) contracted 800 in the end → factor 0.8.
     # Y (budget 2,000) has 1,000 contracted: 0.8 × 2,000 − 1,000 = 600 open. Z (no budget

@@ -157,7 +157,8 @@ def creator_regressor(post_response: pd.DataFrame, posts: pd.DataFrame, contract
                       campaigns: pd.DataFrame, origin: pd.Timestamp, days: pd.DatetimeIndex,
                       horizon_days: int, metric: str, max_age_days: int, shrinkage_usd: float,
                       min_developed: float, fallback_half_life_days: float = 3.0,
-                      later_deliverables_after_days: int = 2) -> np.ndarray:
+                      later_deliverables_after_days: int = 2,
+                      uncontracted_profile_bins: int = 0) -> np.ndarray:
     """The total series' creator regressor on `days` as the brand would build it on `origin`:
     the response observed by then, the open posts' projected tails, and the plan (contracts
     signed and posts published by `origin`) at its creators' rates. post_response: post_id,
@@ -173,7 +174,7 @@ def creator_regressor(post_response: pd.DataFrame, posts: pd.DataFrame, contract
     rho, rates = creator_rates(resp, ps, origin, kappa, shrinkage_usd, min_developed, metric)
     weights = contract_weights(contracts, rates, rho)
     plan = fs.spend_as_planned_on(posts, contracts, campaigns, origin, horizon_days, weights,
-                                  later_deliverables_after_days)
+                                  later_deliverables_after_days, uncontracted_profile_bins)
     planned = fs.spend_for_series(plan, fs.SERIES_TOTAL, days, "effective_spend_usd")
     return creator_response_series(resp, ps, days, origin, planned, kappa, rho, rates, metric)
 

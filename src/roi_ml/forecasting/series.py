@@ -215,13 +215,58 @@ def _platform_mix(posts: pd.DataFrame) -> dict[str, pd.Series]:
     return {c: s.droplevel(0) for c, s in shares.groupby(level=0)}
 
 
+def campaign_spend_profile(post_costs: pd.DataFrame, campaigns: pd.DataFrame, as_of: pd.Timestamp,
+                           n_bins: int) -> np.ndarray | None:
+    """The share of a campaign's creator spend in each of `n_bins` equal parts of its run (start
+    … end date), averaged over the campaigns ended by `as_of` that spent (each weighs the same);
+    None with no such campaign or n_bins < 1. post_costs: post_spend's frame (campaign_id, date,
+    spend_usd); a post after its campaign's end counts in the last part."""
+    if n_bins < 1 or post_costs.empty:
+        return None
+    camp = campaigns.assign(campaign_id=campaigns["campaign_id"].astype("str"),
+                            start=pd.to_datetime(campaigns["start_date"]).astype("datetime64[ns]"),
+                            end=pd.to_datetime(campaigns["end_date"]).astype("datetime64[ns]"))
+    camp = camp[camp["end"] <= as_of].set_index("campaign_id")
+    p = post_costs[post_costs["campaign_id"].astype("str").isin(camp.index)]
+    if p.empty:
+        return None
+    cid = p["campaign_id"].astype("str")
+    start, stop = cid.map(camp["start"]), cid.map(camp["end"])
+    n_days = ((stop - start).dt.days + 1).clip(lower=1).to_numpy("float64")
+    pos = np.clip((p["date"] - start).dt.days.to_numpy("float64") / n_days, 0.0, 1.0 - 1e-9)
+    part = (pos * n_bins).astype("int64")
+    table = (pd.DataFrame({"c": cid.to_numpy(), "part": part,
+                           "spend": p["spend_usd"].to_numpy("float64")})
+             .groupby(["c", "part"])["spend"].sum().unstack(fill_value=0.0)
+             .reindex(columns=range(n_bins), fill_value=0.0))
+    table = table[table.sum(axis=1) > 0]
+    if table.empty:
+        return None
+    return (table.div(table.sum(axis=1), axis=0)).mean(axis=0).to_numpy("float64")
+
+
+def _campaign_density(start: pd.Timestamp, stop: pd.Timestamp, profile: np.ndarray | None) -> pd.Series:
+    """Share of a campaign's spend per day of start … stop: `profile`'s part of the run spread
+    evenly over that part's days (even over all days without a profile); sums to 1."""
+    days = pd.date_range(start, stop, freq="D")
+    if profile is None or len(days) == 0:
+        return pd.Series(1.0 / max(len(days), 1), index=days)
+    part = (np.arange(len(days)) / len(days) * len(profile)).astype("int64")
+    per_part = np.bincount(part, minlength=len(profile)).astype("float64")
+    w = profile[part] / per_part[part]
+    return pd.Series(w / w.sum() if w.sum() > 0 else 1.0 / len(days), index=days)
+
+
 def daily_spend(posts: pd.DataFrame, contracts: pd.DataFrame, campaigns: pd.DataFrame,
                 end: pd.Timestamp, horizon_days: int,
                 weights: pd.Series | None = None,
-                later_deliverables_after_days: int = 2) -> pd.DataFrame:
+                later_deliverables_after_days: int = 2,
+                uncontracted_profile_bins: int = 0) -> pd.DataFrame:
     """date, campaign_id, platform, spend_usd, is_planned: history from delivered posts, the
     future (end, end + horizon] from the brand's plan (module docstring; a contract not
-    launched yet: `_contract_plan` with `later_deliverables_after_days`). With `weights`
+    launched yet: `_contract_plan` with `later_deliverables_after_days`; the budget not
+    contracted yet over the campaign's days as the ended campaigns spent theirs, in
+    `uncontracted_profile_bins` parts of their run (0: evenly)). With `weights`
     (contract_id -> weight, from `contract_efficiency`) also effective_spend_usd = spend ×
     weight (1 for a contract without one): an experiment the pipeline does not use (see
     docs/accuracy.md, "Forecasts")."""
@@ -250,6 +295,7 @@ def daily_spend(posts: pd.DataFrame, contracts: pd.DataFrame, campaigns: pd.Data
 
     camp = campaigns.set_index("campaign_id")
     open_budget = uncontracted_budget(contracts, campaigns, end)
+    profile = campaign_spend_profile(p, campaigns, end, uncontracted_profile_bins)
     live = camp.index[pd.to_datetime(camp["end_date"]) > end]
     # platform mix only of the contracts a future row can need (those of live campaigns)
     mix = _platform_mix(p[p["campaign_id"].isin(live)])
@@ -266,14 +312,19 @@ def daily_spend(posts: pd.DataFrame, contracts: pd.DataFrame, campaigns: pd.Data
             continue
         days = pd.date_range(first, last, freq="D")
         signed = contracts[contracts["campaign_id"] == cid]
-        # the budget not contracted yet (uncontracted_budget): with contracts signed, spread
-        # over the campaign's remaining days; without any, pro rata over all its days (the days
-        # gone took their share with them)
+        # the budget not contracted yet (uncontracted_budget), over the campaign's days as the
+        # ended campaigns spent theirs (`profile`; evenly without one): with contracts signed,
+        # over its remaining days; without any, over all its days (the days gone took their
+        # share with them)
         left_uncontracted = float(open_budget.get(str(cid), 0.0))
         if left_uncontracted > 0:
-            spread = (pd.date_range(first, c_end, freq="D") if len(signed) else
-                      pd.date_range(pd.Timestamp(c["start_date"]), c_end, freq="D"))
-            per_day = left_uncontracted / len(spread)
+            density = _campaign_density(pd.Timestamp(c["start_date"]), c_end, profile)
+            if len(signed):
+                # over the remaining days; evenly if the profile gives them nothing
+                density = density[density.index >= first]
+                density = (density / density.sum() if density.sum() > 0
+                           else pd.Series(1.0 / max(len(density), 1), index=density.index))
+            per_day = left_uncontracted * density.reindex(days, fill_value=0.0).to_numpy()
             for plat, share in overall_mix.items():
                 add(days, cid, plat, per_day * float(share), per_day * float(share))
         if len(signed):
@@ -391,14 +442,15 @@ def _signed_by(contracts: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
 def spend_as_planned_on(posts: pd.DataFrame, contracts: pd.DataFrame, campaigns: pd.DataFrame,
                         as_of: pd.Timestamp, horizon_days: int,
                         weights: pd.Series | None = None,
-                        later_deliverables_after_days: int = 2) -> pd.DataFrame:
+                        later_deliverables_after_days: int = 2,
+                        uncontracted_profile_bins: int = 0) -> pd.DataFrame:
     """daily_spend as the brand would have built it on `as_of`: only contracts signed by then
     and posts published by then (a cross-validation origin sees the plan, not what followed)."""
     k = _signed_by(contracts, as_of)
     day = _utc_day(posts["published_at"])
     p = posts[day.notna() & (day <= as_of)]
     return daily_spend(p, k, campaigns, as_of, horizon_days, weights,
-                       later_deliverables_after_days)
+                       later_deliverables_after_days, uncontracted_profile_bins)
 
 
 def planned_post_ids(posts: pd.DataFrame, contracts: pd.DataFrame, campaigns: pd.DataFrame,

@@ -109,7 +109,8 @@ def build_forecast_spend(posts: pd.DataFrame, contracts: pd.DataFrame, campaigns
     horizon (date, campaign_id, platform, spend_usd, is_planned)."""
     end = forecast_history["date"].max()
     return fs.daily_spend(posts, contracts, campaigns, end, params["horizon_days"],
-                          later_deliverables_after_days=_later_after(params))
+                          later_deliverables_after_days=_later_after(params),
+                          uncontracted_profile_bins=_profile_bins(params))
 
 
 def _base_spec(params: dict[str, Any]) -> ProphetSpec:
@@ -148,12 +149,18 @@ def _total_regressor(post_response: pd.DataFrame, posts: pd.DataFrame, contracts
     return creator_regressor(post_response, posts, contracts, campaigns, origin, days,
                              params["horizon_days"], metric, int(cr["max_age_days"]),
                              float(cr["shrinkage_usd"]), float(cr["min_developed"]),
-                             float(cr["fallback_half_life_days"]), _later_after(params))
+                             float(cr["fallback_half_life_days"]), _later_after(params),
+                             _profile_bins(params))
 
 
 def _later_after(params: dict[str, Any]) -> int:
     """conf forecasting.plan.later_deliverables_after_days (2 without the key)."""
     return int((params.get("plan") or {}).get("later_deliverables_after_days", 2))
+
+
+def _profile_bins(params: dict[str, Any]) -> int:
+    """conf forecasting.plan.uncontracted_profile_bins (0, an even spread, without the key)."""
+    return int((params.get("plan") or {}).get("uncontracted_profile_bins", 0))
 
 
 def tune_forecast_models(forecast_history: pd.DataFrame, forecast_spend: pd.DataFrame,
@@ -213,7 +220,8 @@ def tune_forecast_models(forecast_history: pd.DataFrame, forecast_spend: pd.Data
             fold_spend = {}
             for cut in cuts:
                 planned = fs.spend_as_planned_on(posts, contracts, campaigns, dates[cut - 1],
-                                                 horizon, later_deliverables_after_days=_later_after(params))
+                                                 horizon, later_deliverables_after_days=_later_after(params),
+                                                 uncontracted_profile_bins=_profile_bins(params))
                 fold_spend[cut] = fs.spend_for_series(planned, fs.SERIES_TOTAL,
                                                       pd.date_range(dates[0], periods=cut + horizon))
         best, table = fcv.tune(dates, y, spend, _base_spec(params), cv["grid"], horizon, cuts,
