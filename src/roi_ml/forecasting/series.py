@@ -16,7 +16,8 @@
   evenly over the days left to the campaign's end — a contract not launched yet puts its first
   deliverable and the product on its planned launch date, the rest after it
   (`_contract_plan`) — plus the campaign's budget not contracted yet (`uncontracted_budget`),
-  spread over its remaining days (pro rata over all its days while it has no contract). Never
+  placed over its remaining days (over all its days while it has no contract) as the ended
+  campaigns spent theirs over their run (`campaign_spend_profile`). Never
   what actually happened.
 """
 
