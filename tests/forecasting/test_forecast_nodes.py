@@ -223,3 +223,11 @@ def test_creator_response_cv_measures_the_plans_projection_error():
     assert (total["yhat_lower"] <= total["yhat"] + 1e-9).all()
     assert (total["yhat"] <= total["yhat_upper"] + 1e-9).all()
     assert "total.conversions.cv_full_coverage" in metrics
+
+
+def test_the_spend_profile_setting_defaults_to_the_shipped_value():
+    from roi_ml.pipelines.forecasting.forecast_nodes import _profile_bins
+
+    # a conf without the key gets the shipped 10 parts, not silently the even spread
+    assert _profile_bins({}) == 10
+    assert _profile_bins({"plan": {"uncontracted_profile_bins": 0}}) == 0

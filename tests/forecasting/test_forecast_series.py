@@ -229,9 +229,41 @@ def test_uncontracted_budget_follows_the_ended_campaigns_spend_profile():
     np.testing.assert_allclose(fs.spend_for_series(out, "campaign:C2", days), [0, 0, 200, 0])
     # C1: K1's last deliverable 100 over 3–4 June + the uncontracted 460 − 360 = 100 (factor 1)
     np.testing.assert_allclose(fs.spend_for_series(out, "campaign:C1", days), [100, 100, 0, 0])
-    # bins 0: the even spread, C2 100 a day
-    out = fs.daily_spend(posts, contracts, campaigns, D2, horizon_days=4)
+    # bins 0: the even spread, C2 100 a day (the default is the shipped 10 parts)
+    out = fs.daily_spend(posts, contracts, campaigns, D2, horizon_days=4, uncontracted_profile_bins=0)
     np.testing.assert_allclose(fs.spend_for_series(out, "campaign:C2", days), [0, 0, 100, 100])
+    out = fs.daily_spend(posts, contracts, campaigns, D2, horizon_days=4)
+    np.testing.assert_allclose(fs.spend_for_series(out, "campaign:C2", days), [0, 0, 200, 0])
+    # the days left get nothing from the profile and no contract is signed: rather than lose the
+    # budget (its later posts count as planned), evenly over the campaign's days. C2 moved to
+    # 30 May – 6 June (8 days, budget 200, no contract): profile [1, 0] gives its second half,
+    # 3–6 June, nothing -> 200 / 8 = 25 a day
+    campaigns.loc[campaigns["campaign_id"] == "C2", "start_date"] = pd.Timestamp("2026-05-30")
+    out = fs.daily_spend(posts, contracts, campaigns, D2, horizon_days=4, uncontracted_profile_bins=2)
+    np.testing.assert_allclose(fs.spend_for_series(out, "campaign:C2", days), [25.0] * 4)
+
+
+def test_day_parts_split_days_that_straddle_parts():
+    # 3 days, 2 parts: day 1 covers [1/3, 2/3), half in each part
+    np.testing.assert_allclose(fs._day_parts(3, 2), [[1, 0], [0.5, 0.5], [0, 1]])
+    # 2 days, 4 parts: each day covers two parts, half of its stretch in each
+    np.testing.assert_allclose(fs._day_parts(2, 4), [[0.5, 0.5, 0, 0], [0, 0, 0.5, 0.5]])
+
+
+def test_a_campaign_shorter_than_the_profile_keeps_every_part():
+    # a 2-day campaign under a 4-part profile [0.5, 0.3, 0.1, 0.1]: day 1 gets parts 1-2
+    # (0.8), day 2 parts 3-4 (0.2); a 2-day ended campaign that spent 30 on day 1 and 10 on
+    # day 2 has the profile [0.375, 0.375, 0.125, 0.125]
+    dens = fs._campaign_density(pd.Timestamp("2026-07-01"), pd.Timestamp("2026-07-02"),
+                                np.array([0.5, 0.3, 0.1, 0.1]))
+    np.testing.assert_allclose(dens.to_numpy(), [0.8, 0.2])
+    post_costs = pd.DataFrame({"campaign_id": ["A", "A"], "spend_usd": [30.0, 10.0],
+                               "date": pd.to_datetime(["2026-05-01", "2026-05-02"])})
+    campaigns = pd.DataFrame({"campaign_id": ["A"], "start_date": pd.to_datetime(["2026-05-01"]),
+                              "end_date": pd.to_datetime(["2026-05-02"])})
+    np.testing.assert_allclose(fs.campaign_spend_profile(post_costs, campaigns,
+                                                         pd.Timestamp("2026-06-01"), 4),
+                               [0.375, 0.375, 0.125, 0.125])
 
 
 def test_uncontracted_budget_by_hand():

@@ -158,7 +158,7 @@ def creator_regressor(post_response: pd.DataFrame, posts: pd.DataFrame, contract
                       horizon_days: int, metric: str, max_age_days: int, shrinkage_usd: float,
                       min_developed: float, fallback_half_life_days: float = 3.0,
                       later_deliverables_after_days: int = 2,
-                      uncontracted_profile_bins: int = 0) -> np.ndarray:
+                      uncontracted_profile_bins: int = 10) -> np.ndarray:
     """The total series' creator regressor on `days` as the brand would build it on `origin`:
     the response observed by then, the open posts' projected tails, and the plan (contracts
     signed and posts published by `origin`) at its creators' rates. post_response: post_id,

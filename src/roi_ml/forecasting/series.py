@@ -216,12 +216,24 @@ def _platform_mix(posts: pd.DataFrame) -> dict[str, pd.Series]:
     return {c: s.droplevel(0) for c, s in shares.groupby(level=0)}
 
 
+def _day_parts(n_days: int, n_parts: int) -> np.ndarray:
+    """(n_days × n_parts): the share of day i's stretch [i/n_days, (i+1)/n_days) of a run that
+    lies in part b, [b/n_parts, (b+1)/n_parts); each row sums to 1 (a day straddling two parts
+    is split between them, and a run shorter than n_parts days spreads each day over several)."""
+    lo_d = np.arange(n_days)[:, None] / n_days
+    lo_p = np.arange(n_parts)[None, :] / n_parts
+    overlap = np.clip(np.minimum(lo_d + 1 / n_days, lo_p + 1 / n_parts) - np.maximum(lo_d, lo_p),
+                      0.0, None)
+    return overlap * n_days
+
+
 def campaign_spend_profile(post_costs: pd.DataFrame, campaigns: pd.DataFrame, as_of: pd.Timestamp,
                            n_bins: int) -> np.ndarray | None:
     """The share of a campaign's creator spend in each of `n_bins` equal parts of its run (start
     … end date), averaged over the campaigns ended by `as_of` that spent (each weighs the same);
-    None with no such campaign or n_bins < 1. post_costs: post_spend's frame (campaign_id, date,
-    spend_usd); a post after its campaign's end counts in the last part."""
+    None with no such campaign or n_bins < 1. A post's spend goes to the part(s) its day of the
+    run covers (`_day_parts`); a post before the start counts on the first day, one after the end
+    on the last. post_costs: post_spend's frame (campaign_id, date, spend_usd)."""
     if n_bins < 1 or post_costs.empty:
         return None
     camp = campaigns.assign(campaign_id=campaigns["campaign_id"].astype("str"),
@@ -233,28 +245,27 @@ def campaign_spend_profile(post_costs: pd.DataFrame, campaigns: pd.DataFrame, as
         return None
     cid = p["campaign_id"].astype("str")
     start, stop = cid.map(camp["start"]), cid.map(camp["end"])
-    n_days = ((stop - start).dt.days + 1).clip(lower=1).to_numpy("float64")
-    pos = np.clip((p["date"] - start).dt.days.to_numpy("float64") / n_days, 0.0, 1.0 - 1e-9)
-    part = (pos * n_bins).astype("int64")
-    table = (pd.DataFrame({"c": cid.to_numpy(), "part": part,
-                           "spend": p["spend_usd"].to_numpy("float64")})
-             .groupby(["c", "part"])["spend"].sum().unstack(fill_value=0.0)
-             .reindex(columns=range(n_bins), fill_value=0.0))
-    table = table[table.sum(axis=1) > 0]
-    if table.empty:
-        return None
-    return (table.div(table.sum(axis=1), axis=0)).mean(axis=0).to_numpy("float64")
+    n_days = ((stop - start).dt.days + 1).clip(lower=1)
+    day = np.clip((p["date"] - start).dt.days, 0, n_days - 1)
+    frame = pd.DataFrame({"c": cid.to_numpy(), "n": n_days.to_numpy("int64"),
+                          "day": day.to_numpy("int64"), "spend": p["spend_usd"].to_numpy("float64")})
+    shares = []
+    for (_, n), g in frame.groupby(["c", "n"]):
+        per_day = np.bincount(g["day"], weights=g["spend"], minlength=int(n))
+        parts = per_day @ _day_parts(int(n), n_bins)
+        if parts.sum() > 0:
+            shares.append(parts / parts.sum())
+    return np.mean(shares, axis=0) if shares else None
 
 
 def _campaign_density(start: pd.Timestamp, stop: pd.Timestamp, profile: np.ndarray | None) -> pd.Series:
-    """Share of a campaign's spend per day of start … stop: `profile`'s part of the run spread
-    evenly over that part's days (even over all days without a profile); sums to 1."""
+    """Share of a campaign's spend per day of start … stop: each part of `profile` spread evenly
+    over the stretch of the run it covers (`_day_parts`; even over all days without a profile);
+    sums to 1."""
     days = pd.date_range(start, stop, freq="D")
     if profile is None or len(days) == 0:
         return pd.Series(1.0 / max(len(days), 1), index=days)
-    part = (np.arange(len(days)) / len(days) * len(profile)).astype("int64")
-    per_part = np.bincount(part, minlength=len(profile)).astype("float64")
-    w = profile[part] / per_part[part]
+    w = _day_parts(len(days), len(profile)) @ np.asarray(profile, dtype="float64") * len(profile) / len(days)
     return pd.Series(w / w.sum() if w.sum() > 0 else 1.0 / len(days), index=days)
 
 
@@ -262,7 +273,7 @@ def daily_spend(posts: pd.DataFrame, contracts: pd.DataFrame, campaigns: pd.Data
                 end: pd.Timestamp, horizon_days: int,
                 weights: pd.Series | None = None,
                 later_deliverables_after_days: int = 2,
-                uncontracted_profile_bins: int = 0) -> pd.DataFrame:
+                uncontracted_profile_bins: int = 10) -> pd.DataFrame:
     """date, campaign_id, platform, spend_usd, is_planned: history from delivered posts, the
     future (end, end + horizon] from the brand's plan (module docstring; a contract not
     launched yet: `_contract_plan` with `later_deliverables_after_days`; the budget not
@@ -320,11 +331,14 @@ def daily_spend(posts: pd.DataFrame, contracts: pd.DataFrame, campaigns: pd.Data
         left_uncontracted = float(open_budget.get(str(cid), 0.0))
         if left_uncontracted > 0:
             density = _campaign_density(pd.Timestamp(c["start_date"]), c_end, profile)
+            if float(density[density.index >= first].sum()) <= 0:
+                # the profile gives the days left nothing: the budget (which planned_post_ids
+                # counts as planned) would vanish; evenly over the campaign's days instead
+                density = _campaign_density(pd.Timestamp(c["start_date"]), c_end, None)
             if len(signed):
-                # over the remaining days; evenly if the profile gives them nothing
+                # over the remaining days
                 density = density[density.index >= first]
-                density = (density / density.sum() if density.sum() > 0
-                           else pd.Series(1.0 / max(len(density), 1), index=density.index))
+                density = density / density.sum()
             per_day = left_uncontracted * density.reindex(days, fill_value=0.0).to_numpy()
             for plat, share in overall_mix.items():
                 add(days, cid, plat, per_day * float(share), per_day * float(share))
@@ -444,7 +458,7 @@ def spend_as_planned_on(posts: pd.DataFrame, contracts: pd.DataFrame, campaigns:
                         as_of: pd.Timestamp, horizon_days: int,
                         weights: pd.Series | None = None,
                         later_deliverables_after_days: int = 2,
-                        uncontracted_profile_bins: int = 0) -> pd.DataFrame:
+                        uncontracted_profile_bins: int = 10) -> pd.DataFrame:
     """daily_spend as the brand would have built it on `as_of`: only contracts signed by then
     and posts published by then (a cross-validation origin sees the plan, not what followed)."""
     k = _signed_by(contracts, as_of)

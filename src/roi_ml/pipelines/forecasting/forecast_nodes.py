@@ -159,8 +159,9 @@ def _later_after(params: dict[str, Any]) -> int:
 
 
 def _profile_bins(params: dict[str, Any]) -> int:
-    """conf forecasting.plan.uncontracted_profile_bins (0, an even spread, without the key)."""
-    return int((params.get("plan") or {}).get("uncontracted_profile_bins", 0))
+    """conf forecasting.plan.uncontracted_profile_bins (10, as shipped, without the key; 0 is
+    the even spread)."""
+    return int((params.get("plan") or {}).get("uncontracted_profile_bins", 10))
 
 
 def tune_forecast_models(forecast_history: pd.DataFrame, forecast_spend: pd.DataFrame,
