@@ -159,6 +159,13 @@ def test_live_campaign_without_a_budget_is_its_signed_contracts():
     row = pace_campaigns(campaigns, contracts, posts, AS_OF, n_draws=500).set_index("campaign_id")
     assert row.loc["L", "projected_spend_usd"] == pytest.approx(975.0)
     assert np.isnan(row.loc["L", "planned_budget_usd"]) and np.isnan(row.loc["L", "pacing_ratio"])
+    # with a planned daily spend the budget is that × its days, as in the forecast plan:
+    # 50 × 26 days (25 June – 20 July) = 1300; on day 5 min(c B − S, late B) = min([1300, 1040,
+    # 780] − 1100, [260, 0, 0]) -> [200, 0, 0], × d -> [180, 0, 0]: 975 + 60
+    campaigns["planned_daily_spend_usd"] = np.where(campaigns["campaign_id"] == "L", 50.0, np.nan)
+    row = pace_campaigns(campaigns, contracts, posts, AS_OF, n_draws=500).set_index("campaign_id")
+    assert row.loc["L", "planned_budget_usd"] == pytest.approx(1300.0)
+    assert row.loc["L", "projected_spend_usd"] == pytest.approx(1035.0)
 
 
 def test_a_contract_with_nothing_committed_earns_no_fee():

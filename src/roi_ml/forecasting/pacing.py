@@ -3,7 +3,8 @@
 A contract's cost is fixed costs (product + management overhead, incurred once it is signed)
 plus its fee, earned per delivered deliverable (fee / deliverables committed each). As of the
 day `as_of`, per campaign not yet ended, with S = Σ_signed (fixed + fee) what its signed
-contracts commit and B its planned budget:
+contracts commit and B its planned budget (`series.planned_budget`, as the forecast's plan: the
+planned daily spend × its days where the budget is missing; 0 without either):
 
     spend_to_date = Σ_signed fixed + Σ fee · posted_by_as_of / committed
     final spend   = Σ_signed (fixed_j + max(fee to date_j, fee_j · ρ_j))      signed contracts
@@ -50,6 +51,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from roi_ml.forecasting.series import _utc_day, planned_budget
+
 log = logging.getLogger(__name__)
 
 PACING_COLUMNS = ["campaign_id", "planned_budget_usd", "spend_to_date_usd", "projected_spend_usd",
@@ -66,14 +69,6 @@ def campaign_state(start: pd.Timestamp, end: pd.Timestamp, as_of: pd.Timestamp) 
     return "live"
 
 
-def _naive_day(s: pd.Series) -> pd.Series:
-    """Dates as naive datetime64[ns] (a tz-aware column converted to UTC first)."""
-    d = pd.to_datetime(s)
-    if getattr(d.dt, "tz", None) is not None:
-        d = d.dt.tz_convert("UTC").dt.tz_localize(None)
-    return d.astype("datetime64[ns]")
-
-
 def _num(s: pd.Series) -> pd.Series:
     return pd.to_numeric(s, errors="coerce").astype("float64").fillna(0.0)
 
@@ -82,16 +77,15 @@ def contract_progress(contracts: pd.DataFrame, posts: pd.DataFrame,
                       as_of: pd.Timestamp) -> pd.DataFrame:
     """Per contract signed by as_of (or without a signed_date): fixed_usd, fee_usd (0 when no
     deliverable is committed: nothing can earn it), committed, delivered, signed_date, posted
-    (by as_of, at most committed), fee_to_date_usd."""
+    (by as_of, at most committed), fee_to_date_usd, delivered_share (min(delivered,
+    committed) ÷ committed; 0 with nothing committed)."""
     k = contracts.copy()
-    signed = (pd.to_datetime(k["signed_date"]).dt.tz_localize(None) if "signed_date" in k
+    signed = (_utc_day(k["signed_date"]) if "signed_date" in k
               else pd.Series(pd.NaT, index=k.index, dtype="datetime64[ns]"))
     keep = signed.isna() | (signed <= as_of)
     k, signed = k[keep], signed[keep]
-    published = pd.to_datetime(posts["published_at"])
-    if getattr(published.dt, "tz", None) is not None:
-        published = published.dt.tz_convert("UTC").dt.tz_localize(None)
-    done = posts[published.notna() & (published.dt.normalize() <= as_of)]
+    published = _utc_day(posts["published_at"])
+    done = posts[published.notna() & (published <= as_of)]
     posted = done.groupby("contract_id").size()
     committed = _num(k["deliverables_committed"])
     out = pd.DataFrame({
@@ -106,6 +100,7 @@ def contract_progress(contracts: pd.DataFrame, posts: pd.DataFrame,
     out["posted"] = out["contract_id"].map(posted).fillna(0).astype("float64")
     out["posted"] = np.minimum(out["posted"], out["committed"])
     out["fee_to_date_usd"] = out["fee_usd"] * _ratio(out["posted"], out["committed"])
+    out["delivered_share"] = _ratio(np.minimum(out["delivered"], out["committed"]), out["committed"])
     return out
 
 
@@ -142,14 +137,13 @@ def learn_history(camp: pd.DataFrame, prog: pd.DataFrame, min_completed_campaign
     with_fees = k.groupby("campaign_id")["fee_usd"].sum()
     k = k[k["campaign_id"].isin(with_fees.index[with_fees > 0])]
     k = k.assign(cost=k["fixed_usd"] + k["fee_usd"],
-                 spent=k["fixed_usd"] + k["fee_usd"] * _ratio(k["delivered"].clip(upper=k["committed"]),
-                                                              k["committed"]))
+                 spent=k["fixed_usd"] + k["fee_usd"] * k["delivered_share"])
     by = k.groupby("campaign_id")[["cost", "spent"]].sum()
     if len(by) < min_completed_campaigns:
         return PacingHistory(np.ones(1), np.ones(1), np.ones(1), [np.array([np.inf])],
                              [np.ones(1)], learnt=False)
     budget = done.loc[by.index, "budget"]
-    rho = _ratio(k["delivered"].clip(upper=k["committed"]), k["committed"])[k["committed"].to_numpy() > 0]
+    rho = k.loc[k["committed"] > 0, "delivered_share"].to_numpy("float64")
     days = ((k["signed_date"] - k["campaign_id"].map(done["start"])).dt.days.astype("float64")
             .fillna(np.inf).to_numpy())
     share = (k["cost"] / k["campaign_id"].map(done["budget"])).to_numpy("float64")
@@ -210,10 +204,10 @@ def pace_campaigns(campaigns: pd.DataFrame, contracts: pd.DataFrame, posts: pd.D
         raise ValueError(f"Budget pacing: campaign_id {twice[:5]} appears more than once in the "
                          "campaigns table (data/02_intermediate/campaigns.parquet); one row per "
                          "campaign in the campaign plan export")
-    camp["start"] = _naive_day(camp["start_date"])
+    camp["start"] = _utc_day(camp["start_date"])
     camp["state"] = [campaign_state(s, e, as_of) for s, e in
-                     zip(camp["start"], _naive_day(camp["end_date"]), strict=True)]
-    camp["plan"] = pd.to_numeric(camp["planned_budget_usd"], errors="coerce").astype("float64")
+                     zip(camp["start"], _utc_day(camp["end_date"]), strict=True)]
+    camp["plan"] = planned_budget(camp)
     camp["budget"] = camp["plan"].fillna(0.0)
     hist = learn_history(camp, prog, min_completed_campaigns)
     if not hist.learnt:
@@ -229,8 +223,7 @@ def pace_campaigns(campaigns: pd.DataFrame, contracts: pd.DataFrame, posts: pd.D
         k = by.get(c.campaign_id, empty)
         fixed = float(k["fixed_usd"].sum())
         if c.state == "completed":
-            spent = fixed + float((k["fee_usd"] * _ratio(k["delivered"].clip(upper=k["committed"]),
-                                                         k["committed"])).sum())
+            spent = fixed + float((k["fee_usd"] * k["delivered_share"]).sum())
             to_date, proj, lo, hi = spent, spent, spent, spent
         else:
             to_date = fixed + (float(k["fee_to_date_usd"].sum()) if c.state == "live" else 0.0)

@@ -404,23 +404,31 @@ def _contract_plan(first: pd.Timestamp, c_end: pd.Timestamp, left: float, fee: f
     return out
 
 
+def planned_budget(campaigns: pd.DataFrame) -> pd.Series:
+    """A campaign's budget B (aligned with `campaigns`): planned_budget_usd, or
+    planned_daily_spend_usd × its days (start … end) where that is missing or not positive;
+    NaN without either."""
+    n_days = ((pd.to_datetime(campaigns["end_date"]) - pd.to_datetime(campaigns["start_date"])).dt.days + 1
+              if "start_date" in campaigns.columns else pd.Series(np.nan, index=campaigns.index))
+    budget = pd.Series(np.nan, index=campaigns.index, dtype="float64")
+    if "planned_budget_usd" in campaigns.columns:
+        budget = pd.to_numeric(campaigns["planned_budget_usd"], errors="coerce").astype("float64")
+    if "planned_daily_spend_usd" in campaigns.columns:
+        daily = pd.to_numeric(campaigns["planned_daily_spend_usd"], errors="coerce").astype("float64") * n_days
+        budget = budget.where(budget.notna() & (budget > 0), daily)
+    return budget
+
+
 def uncontracted_budget(contracts: pd.DataFrame, campaigns: pd.DataFrame,
                         as_of: pd.Timestamp | None = None) -> pd.Series:
     """campaign_id -> the creator spend (fees and product) its planned budget still holds beyond
     `contracts` (the contracts signed so far): max(c · B − Σ cost of its contracts, 0) · s.
-    B is planned_budget_usd, or planned_daily_spend_usd × its days where that is missing; a
+    B is `planned_budget`; a
     contract's cost is fee + product + overhead; c the share of their budgets the campaigns
     ended by `as_of` contracted in the end (1 without any); s = Σ (fee + product) ÷ Σ cost over
     `contracts` (the overhead in a budget buys no reach, as in the spend regressor)."""
     camp = campaigns.assign(campaign_id=campaigns["campaign_id"].astype("str"))
-    n_days = ((pd.to_datetime(camp["end_date"]) - pd.to_datetime(camp["start_date"])).dt.days + 1
-              if "start_date" in camp.columns else pd.Series(np.nan, index=camp.index))
-    budget = pd.Series(np.nan, index=camp.index, dtype="float64")
-    if "planned_budget_usd" in camp.columns:
-        budget = pd.to_numeric(camp["planned_budget_usd"]).astype("float64")
-    if "planned_daily_spend_usd" in camp.columns:
-        daily = pd.to_numeric(camp["planned_daily_spend_usd"]).astype("float64") * n_days
-        budget = budget.where(budget.notna() & (budget > 0), daily)
+    budget = planned_budget(camp)
 
     def column(name: str) -> pd.Series:
         if name not in contracts.columns:
