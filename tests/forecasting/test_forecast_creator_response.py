@@ -7,9 +7,11 @@ import pytest
 
 from roi_ml.forecasting import cv as fcv
 from roi_ml.forecasting.creator_response import (
+    campaign_weights,
     contract_weights,
     creator_rates,
     creator_response_series,
+    objective_factors,
     projection_error,
     realised_response,
     response_kernel,
@@ -74,6 +76,71 @@ def test_rates_per_creator_shrunk_toward_everyone():
     w = contract_weights(pd.DataFrame({"contract_id": ["K1", "K2"], "creator_id": ["X", "Z"]}),
                          rates, rho)
     assert w["K1"] == pytest.approx((23 / 300) / 0.07) and w["K2"] == 1.0
+
+
+def test_objective_factors_and_rates_without_the_objective_by_hand():
+    # κ = 0.5, 0.3, 0.2 (K = 0.5, 0.8, 1.0), origin Jan 10, m = 100 USD, min developed 0.6.
+    # B1 (X, awareness, Jan 1, K 1): spend 100, response 5 → ultimate 5
+    # B2 (Y, conversion, Jan 9, K 0.8): spend 100, response 12 → ultimate 15
+    # B3 (Y, conversion, Jan 2, K 1): spend 200, response 20 → ultimate 20
+    # B4 (Y, no objective, Jan 10, K 0.5 < 0.6): left out
+    # ρ = 40 / 400 = 0.1
+    # f_awareness  = ((5 + 100·0.1) / (100 + 100)) / 0.1 = 0.075 / 0.1 = 0.75
+    # f_conversion = ((35 + 10) / (300 + 100)) / 0.1 = 0.1125 / 0.1 = 1.125
+    # rates with the objective taken out (spend counted as f_o · spend):
+    #   ρ_X = (5 + 10) / (0.75·100 + 100) = 15 / 175;  ρ_Y = (35 + 10) / (1.125·300 + 100) = 45 / 437.5
+    # without factors: ρ_X = 15 / 200, ρ_Y = 45 / 400
+    kappa = np.array([0.5, 0.3, 0.2])
+    spend = pd.DataFrame({"post_id": ["B1", "B2", "B3", "B4"], "creator_id": ["X", "Y", "Y", "Y"],
+                          "date": [D("2026-01-01"), D("2026-01-09"), D("2026-01-02"), D("2026-01-10")],
+                          "spend_usd": [100.0, 100.0, 200.0, 500.0],
+                          "objective": pd.array(["awareness", "conversion", "conversion", None],
+                                                dtype="str")})
+    daily = pd.DataFrame({"post_id": ["B1", "B2", "B3", "B4"],
+                          "date": [D("2026-01-03"), D("2026-01-09"), D("2026-01-05"), D("2026-01-10")],
+                          "conversions": [5.0, 12.0, 20.0, 9.0]})
+    f = objective_factors(daily, spend, D("2026-01-10"), kappa, 100.0, 0.6)
+    assert f.to_dict() == pytest.approx({"awareness": 0.75, "conversion": 1.125})
+    rho, rates = creator_rates(daily, spend, D("2026-01-10"), kappa, 100.0, 0.6, factors=f)
+    assert rho == pytest.approx(0.1)
+    assert rates["X"] == pytest.approx(15 / 175) and rates["Y"] == pytest.approx(45 / 437.5)
+    _, plain = creator_rates(daily, spend, D("2026-01-10"), kappa, 100.0, 0.6)
+    assert plain["X"] == pytest.approx(15 / 200) and plain["Y"] == pytest.approx(45 / 400)
+    # a contract's weight is ρ_c · f_o / ρ: K1 (X on an awareness campaign) (15/175)·0.75/0.1;
+    # K2 (Z, no rate: ρ) on a conversion campaign 1.125; K3 (Y) on a campaign whose objective
+    # has no factor ("reach": never seen) or none at all: ρ_Y / ρ
+    campaigns = pd.DataFrame({"campaign_id": ["CA", "CC", "CR", "CN"],
+                              "objective": pd.array(["awareness", "conversion", "reach", None],
+                                                    dtype="str")})
+    contracts = pd.DataFrame({"contract_id": ["K1", "K2", "K3", "K4"],
+                              "creator_id": ["X", "Z", "Y", "Y"],
+                              "campaign_id": ["CA", "CC", "CR", "CN"]})
+    w = contract_weights(contracts, rates, rho, f, campaigns)
+    assert w.to_dict() == pytest.approx({"K1": (15 / 175) * 0.75 / 0.1, "K2": 1.125,
+                                         "K3": (45 / 437.5) / 0.1, "K4": (45 / 437.5) / 0.1})
+    # the budget not contracted yet weighs its campaign's factor (1 without one)
+    assert campaign_weights(campaigns, f).to_dict() == pytest.approx(
+        {"CA": 0.75, "CC": 1.125, "CR": 1.0, "CN": 1.0})
+    assert campaign_weights(campaigns, None).to_dict() == {"CA": 1.0, "CC": 1.0, "CR": 1.0,
+                                                            "CN": 1.0}
+    # no objective column: no factors (every weight as before)
+    assert objective_factors(daily, spend.drop(columns="objective"), D("2026-01-10"), kappa,
+                             100.0, 0.6).empty
+
+
+def test_open_post_prior_at_its_objective_factor():
+    # as test_series_observed_then_projected_by_hand, Q1 now on an awareness campaign with
+    # f = 0.5: prior = ρ_X 0.1 × 0.5 × 100 USD = 5; remaining = 0.2 × (6 + 0.2 × 5) = 1.4 on Jan 11
+    kappa = np.array([0.5, 0.3, 0.2])
+    days = pd.date_range("2026-01-08", "2026-01-13")
+    daily = pd.DataFrame({"post_id": ["Q1", "Q1"], "date": [D("2026-01-09"), D("2026-01-10")],
+                          "conversions": [4.0, 2.0]})
+    spend = pd.DataFrame({"post_id": ["Q1"], "creator_id": ["X"], "date": [D("2026-01-09")],
+                          "spend_usd": [100.0], "objective": pd.array(["awareness"], dtype="str")})
+    plan = np.array([0, 0, 0, 0, 50.0, 0])
+    x = creator_response_series(daily, spend, days, D("2026-01-10"), plan, kappa, 0.04,
+                                pd.Series({"X": 0.1}), factors=pd.Series({"awareness": 0.5}))
+    np.testing.assert_allclose(x, [0, 4, 2, 1.4, 1.0, 0.6])
 
 
 def test_series_observed_then_projected_by_hand():

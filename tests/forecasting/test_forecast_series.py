@@ -313,3 +313,15 @@ def test_contract_efficiency_by_hand():
                                                                  "end_date"]),
                          pd.Timestamp("2026-06-03"), 2, w)
     assert out["effective_spend_usd"].sum() == pytest.approx(100 * 1.5 + 100 * 0.5)
+
+
+def test_the_budget_not_contracted_yet_weighs_its_campaigns_weight():
+    # as test_daily_spend_history_and_plan_by_hand: C1's open budget 100 over Jun 3-4 weighs
+    # 0.5, K1's 100 left weighs 2, C2's budget 200 (no contract) weighs 1 (no weight given):
+    # effective 100·0.5 + 100·2 + 200·1 = 450; spend_usd unchanged (400)
+    campaigns, contracts, posts = _plan()
+    out = fs.daily_spend(posts, contracts, campaigns, D2, horizon_days=4,
+                         weights=pd.Series({"K1": 2.0}), campaign_weights=pd.Series({"C1": 0.5}))
+    fut = out[out["is_planned"]]
+    assert fut["spend_usd"].sum() == pytest.approx(400.0)
+    assert fut["effective_spend_usd"].sum() == pytest.approx(450.0)

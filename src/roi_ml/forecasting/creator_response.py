@@ -12,12 +12,17 @@ response r_t of the history. Its future is projected post by post (the actuaries
                κ(a) = Σ_p R_p(a) / Σ_p Σ_{a'<A} R_p(a')
     K(a)       = Σ_{a' ≤ a} κ(a')            developed share at age a
     ρ          response per dollar of the mature posts: Σ_p Σ_a R_p(a) / Σ_p spend_p
-    post p published at age a_p on the origin T, O_p its response so far:
-      prior_p  = ρ · spend_p
+    f_o        the same per campaign objective o, relative to ρ (objective_factors): awareness
+               campaigns bring fewer conversions per dollar, and fewer purchases among them
+    ρ_c        the same per creator, spend counted as f_o · spend (creator_rates)
+    post p of creator c on a campaign with objective o, published at age a_p on the origin T,
+    O_p its response so far:
+      prior_p  = ρ_c · f_o · spend_p
       remaining_p = (1 − K(a_p)) · (O_p + (1 − K(a_p)) · prior_p)     (Benktander: credibility
                    K on its own development, the rest on the prior)
       r_{T+h} += remaining_p · κ(a_p + h) / (1 − K(a_p))
-    planned spend x_d on a future day d (contracts signed, campaign plans):
+    planned spend x_d on a future day d (contracts signed, campaign plans), weighted
+    ρ_c · f_o / ρ (the budget not contracted yet: f_o):
       r_{T+h} += ρ · x_d · κ(T + h − d)
 
 How far the projection errs is measured on the cross-validation folds (`projection_error`):
@@ -63,18 +68,11 @@ def response_kernel(post_daily: pd.DataFrame, published: pd.Series, origin: pd.T
     return w / w.sum()
 
 
-def creator_rates(post_daily: pd.DataFrame, post_spend: pd.DataFrame, origin: pd.Timestamp,
-                  kappa: np.ndarray, shrinkage_usd: float, min_developed: float,
-                  column: str = "conversions") -> tuple[float, pd.Series]:
-    """(ρ, ρ_c): ultimate response per dollar of all posts, and per creator shrunk toward it.
-
-    A post published by `origin` at age a with developed share K(a) ≥ min_developed counts
-    with its ultimate response O_p / K(a) and its spend; younger posts are left out (too little
-    seen). ρ_c = (U_c + m·ρ) / (S_c + m), m = shrinkage_usd: a creator with little spend seen
-    stays near everyone's rate. post_spend: post_id, creator_id, date, spend_usd."""
+def _ultimate(post_daily: pd.DataFrame, post_spend: pd.DataFrame, origin: pd.Timestamp,
+              kappa: np.ndarray, min_developed: float, column: str) -> pd.DataFrame:
+    """Posts published by `origin` with their ultimate response u = O_p / K(a_p) and spend s,
+    both 0 for a post whose developed share is below `min_developed` (creator_rates)."""
     ps = post_spend[post_spend["date"] <= origin]
-    if ps.empty:
-        return 0.0, pd.Series(dtype="float64")
     a_max = len(kappa)
     cum = np.cumsum(kappa)
     age = (origin - ps["date"]).dt.days.to_numpy("int64")
@@ -82,36 +80,110 @@ def creator_rates(post_daily: pd.DataFrame, post_spend: pd.DataFrame, origin: pd
     resp = post_daily[post_daily["date"] <= origin].groupby("post_id")[column].sum()
     observed = ps["post_id"].astype("str").map(resp).fillna(0.0).to_numpy("float64")
     ok = developed >= min_developed
-    ultimate = np.where(ok, observed / np.maximum(developed, 1e-12), 0.0)
-    spend = np.where(ok, ps["spend_usd"].to_numpy("float64"), 0.0)
-    total_s = spend.sum()
-    rho = float(ultimate.sum() / total_s) if total_s > 0 else 0.0
-    by = pd.DataFrame({"creator_id": ps["creator_id"].astype("str").to_numpy(), "u": ultimate,
-                       "s": spend}).groupby("creator_id")[["u", "s"]].sum()
+    return ps.assign(u=np.where(ok, observed / np.maximum(developed, 1e-12), 0.0),
+                     s=np.where(ok, ps["spend_usd"].to_numpy("float64"), 0.0))
+
+
+def objective_factors(post_daily: pd.DataFrame, post_spend: pd.DataFrame,
+                      origin: pd.Timestamp, kappa: np.ndarray, shrinkage_usd: float,
+                      min_developed: float, column: str = "conversions") -> pd.Series:
+    """objective -> f_o: the ultimate response per dollar of the posts of campaigns with that
+    objective, relative to all posts', shrunk toward 1 (module docstring):
+
+        f_o = ((U_o + m·ρ) / (S_o + m)) / ρ
+
+    (awareness campaigns bring fewer conversions per dollar, and fewer of them purchases,
+    than conversion campaigns: a plan of awareness campaigns is projected at their rate).
+    post_spend: post_id, date, spend_usd, objective (posts without one are left out of the
+    objectives' sums, not of ρ). Empty when nothing is developed yet."""
+    if "objective" not in post_spend.columns:
+        return pd.Series(dtype="float64")
+    u = _ultimate(post_daily, post_spend, origin, kappa, min_developed, column)
+    total_s = float(u["s"].sum())
+    if total_s <= 0 or u.empty:
+        return pd.Series(dtype="float64")
+    rho = float(u["u"].sum()) / total_s
+    if rho <= 0:
+        return pd.Series(dtype="float64")
+    by = u.assign(objective=u["objective"].astype("str")).loc[u["objective"].notna()] \
+        .groupby("objective")[["u", "s"]].sum()
+    return ((by["u"] + shrinkage_usd * rho) / (by["s"] + shrinkage_usd)) / rho
+
+
+def _factor_of(post_spend: pd.DataFrame, factors: pd.Series | None) -> np.ndarray:
+    """f_o of each post's objective (1 without factors, objective or a factor for it)."""
+    if factors is None or factors.empty or "objective" not in post_spend.columns:
+        return np.ones(len(post_spend))
+    return (post_spend["objective"].astype("str").map(factors).astype("float64")
+            .fillna(1.0).to_numpy())
+
+
+def creator_rates(post_daily: pd.DataFrame, post_spend: pd.DataFrame, origin: pd.Timestamp,
+                  kappa: np.ndarray, shrinkage_usd: float, min_developed: float,
+                  column: str = "conversions",
+                  factors: pd.Series | None = None) -> tuple[float, pd.Series]:
+    """(ρ, ρ_c): ultimate response per dollar of all posts, and per creator shrunk toward it.
+
+    A post published by `origin` at age a with developed share K(a) ≥ min_developed counts
+    with its ultimate response O_p / K(a) and its spend; younger posts are left out (too little
+    seen). ρ_c = (U_c + m·ρ) / (S_c + m), m = shrinkage_usd: a creator with little spend seen
+    stays near everyone's rate. With objective `factors` (objective_factors; post_spend then
+    has an objective column) a post's spend counts as f_o · spend in S_c: ρ_c is the
+    creator's rate with the objective's effect taken out (its response to spend x on a campaign
+    with objective o is ρ_c · f_o · x). post_spend: post_id, creator_id, date, spend_usd."""
+    u = _ultimate(post_daily, post_spend, origin, kappa, min_developed, column)
+    if u.empty:
+        return 0.0, pd.Series(dtype="float64")
+    total_s = float(u["s"].sum())
+    rho = float(u["u"].sum() / total_s) if total_s > 0 else 0.0
+    by = pd.DataFrame({"creator_id": u["creator_id"].astype("str").to_numpy(),
+                       "u": u["u"].to_numpy(), "s": u["s"].to_numpy() * _factor_of(u, factors)}
+                      ).groupby("creator_id")[["u", "s"]].sum()
     rates = (by["u"] + shrinkage_usd * rho) / (by["s"] + shrinkage_usd)
     return rho, rates
 
 
-def contract_weights(contracts: pd.DataFrame, rates: pd.Series, rho: float) -> pd.Series:
-    """contract_id -> ρ_c / ρ of its creator (1 for a creator without a rate): the weight that
-    turns a contract's planned spend into `effective_spend_usd` (series.daily_spend)."""
+def contract_weights(contracts: pd.DataFrame, rates: pd.Series, rho: float,
+                     factors: pd.Series | None = None,
+                     campaigns: pd.DataFrame | None = None) -> pd.Series:
+    """contract_id -> ρ_c · f_o / ρ of its creator and its campaign's objective (ρ_c = ρ for a
+    creator without a rate, f_o = 1 without objective factors): the weight that turns a
+    contract's planned spend into `effective_spend_usd` (series.daily_spend)."""
+    ids = contracts["contract_id"].astype("str")
+    f = np.ones(len(contracts))
+    if factors is not None and not factors.empty and campaigns is not None:
+        f = campaign_weights(campaigns, factors).reindex(
+            contracts["campaign_id"].astype("str")).fillna(1.0).to_numpy("float64")
     if rho <= 0:
-        return pd.Series(1.0, index=contracts["contract_id"].astype("str"))
+        return pd.Series(f, index=ids)
     r = contracts["creator_id"].astype("str").map(rates).astype("float64").fillna(rho)
-    return pd.Series((r / rho).to_numpy(), index=contracts["contract_id"].astype("str"))
+    return pd.Series((r / rho).to_numpy() * f, index=ids)
+
+
+def campaign_weights(campaigns: pd.DataFrame, factors: pd.Series | None) -> pd.Series:
+    """campaign_id -> f_o of its objective (1 without one or without a factor for it): the
+    weight of its budget not contracted yet (series.daily_spend)."""
+    ids = campaigns["campaign_id"].astype("str")
+    if factors is None or factors.empty or "objective" not in campaigns.columns:
+        return pd.Series(1.0, index=ids)
+    return pd.Series(campaigns["objective"].astype("str").map(factors).astype("float64")
+                     .fillna(1.0).to_numpy(), index=ids)
 
 
 def creator_response_series(post_daily: pd.DataFrame, post_spend: pd.DataFrame,
                             days: pd.DatetimeIndex, origin: pd.Timestamp,
                             planned_spend: np.ndarray, kappa: np.ndarray, rho: float,
-                            rates: pd.Series, column: str = "conversions") -> np.ndarray:
+                            rates: pd.Series, column: str = "conversions",
+                            factors: pd.Series | None = None) -> np.ndarray:
     """Observed creator response on `days` up to `origin`, projected after it (module docstring).
 
     post_daily: post_id, date, <column> (response by conversion day; dates after `origin` are
     ignored); post_spend: post_id, creator_id, date (publishing day), spend_usd (posts
     published after `origin` are ignored); planned_spend: spend per day of `days` weighted by
     its creators' rates (ρ_c / ρ: effective_spend_usd; only the days after `origin` are used);
-    kappa, rho, rates: response_kernel and creator_rates at `origin`. Aligned with `days`."""
+    kappa, rho, rates: response_kernel and creator_rates at `origin`; factors: their objective
+    factors (an open post's prior is then ρ_c · f_o · spend; post_spend has an objective
+    column). Aligned with `days`."""
     days = pd.DatetimeIndex(days)
     origin = pd.Timestamp(origin)
     a_max = len(kappa)
@@ -133,7 +205,7 @@ def creator_response_series(post_daily: pd.DataFrame, post_spend: pd.DataFrame,
         resp = pd_.groupby("post_id")[column].sum()
         observed = o["post_id"].astype("str").map(resp).fillna(0.0).to_numpy("float64")
         rate = o["creator_id"].astype("str").map(rates).astype("float64").fillna(rho).to_numpy()
-        prior = rate * o["spend_usd"].to_numpy("float64")
+        prior = rate * _factor_of(o, factors) * o["spend_usd"].to_numpy("float64")
         left = 1.0 - cum[np.clip(a, 0, a_max - 1)]
         remaining = left * (observed + left * prior)
         ages = a[:, None] + h_off[None, :]                    # age on each future day
@@ -158,25 +230,36 @@ def creator_regressor(post_response: pd.DataFrame, posts: pd.DataFrame, contract
                       horizon_days: int, metric: str, max_age_days: int, shrinkage_usd: float,
                       min_developed: float, fallback_half_life_days: float = 3.0,
                       later_deliverables_after_days: int = 2,
-                      uncontracted_profile_bins: int = 10) -> np.ndarray:
+                      uncontracted_profile_bins: int = 10,
+                      by_objective: bool = True) -> np.ndarray:
     """The total series' creator regressor on `days` as the brand would build it on `origin`:
     the response observed by then, the open posts' projected tails, and the plan (contracts
-    signed and posts published by `origin`) at its creators' rates. post_response: post_id,
-    date, conversions, revenue (series.touched_by_post)."""
+    signed and posts published by `origin`) at its creators' rates and, with `by_objective`,
+    its campaigns' objective factors. post_response: post_id, date, conversions, revenue
+    (series.touched_by_post)."""
     from roi_ml.forecasting import series as fs
 
     origin = pd.Timestamp(origin)
-    ps = fs.post_spend(posts, contracts, origin)[["post_id", "creator_id", "date", "spend_usd"]]
+    ps = fs.post_spend(posts, contracts, origin)[["post_id", "creator_id", "campaign_id", "date",
+                                                  "spend_usd"]]
     ps = ps.assign(post_id=ps["post_id"].astype("str"), creator_id=ps["creator_id"].astype("str"))
+    if by_objective and "objective" in campaigns.columns:
+        ps = ps.assign(objective=ps["campaign_id"].astype("str").map(
+            campaigns.set_index(campaigns["campaign_id"].astype("str"))["objective"]))
     resp = post_response.assign(post_id=post_response["post_id"].astype("str"))
     published = ps.set_index("post_id")["date"]
     kappa = response_kernel(resp, published, origin, max_age_days, metric, fallback_half_life_days)
-    rho, rates = creator_rates(resp, ps, origin, kappa, shrinkage_usd, min_developed, metric)
-    weights = contract_weights(contracts, rates, rho)
+    factors = (objective_factors(resp, ps, origin, kappa, shrinkage_usd, min_developed, metric)
+               if "objective" in ps.columns else None)
+    rho, rates = creator_rates(resp, ps, origin, kappa, shrinkage_usd, min_developed, metric,
+                               factors)
+    weights = contract_weights(contracts, rates, rho, factors, campaigns)
     plan = fs.spend_as_planned_on(posts, contracts, campaigns, origin, horizon_days, weights,
-                                  later_deliverables_after_days, uncontracted_profile_bins)
+                                  later_deliverables_after_days, uncontracted_profile_bins,
+                                  campaign_weights(campaigns, factors))
     planned = fs.spend_for_series(plan, fs.SERIES_TOTAL, days, "effective_spend_usd")
-    return creator_response_series(resp, ps, days, origin, planned, kappa, rho, rates, metric)
+    return creator_response_series(resp, ps, days, origin, planned, kappa, rho, rates, metric,
+                                   factors)
 
 
 def projection_error(projected: np.ndarray, realised: np.ndarray) -> tuple[float, float]:

@@ -273,21 +273,24 @@ def daily_spend(posts: pd.DataFrame, contracts: pd.DataFrame, campaigns: pd.Data
                 end: pd.Timestamp, horizon_days: int,
                 weights: pd.Series | None = None,
                 later_deliverables_after_days: int = 2,
-                uncontracted_profile_bins: int = 10) -> pd.DataFrame:
+                uncontracted_profile_bins: int = 10,
+                campaign_weights: pd.Series | None = None) -> pd.DataFrame:
     """date, campaign_id, platform, spend_usd, is_planned: history from delivered posts, the
     future (end, end + horizon] from the brand's plan (module docstring; a contract not
     launched yet: `_contract_plan` with `later_deliverables_after_days`; the budget not
     contracted yet over the campaign's days as the ended campaigns spent theirs, in
     `uncontracted_profile_bins` parts of their run (0: evenly)). With `weights`
-    (contract_id -> weight, from `contract_efficiency`) also effective_spend_usd = spend ×
-    weight (1 for a contract without one): an experiment the pipeline does not use (see
-    docs/accuracy.md, "Forecasts")."""
+    (contract_id -> weight, creator_response.contract_weights) also effective_spend_usd = spend ×
+    weight (1 for a contract without one; the budget not contracted yet weighs its campaign's
+    `campaign_weights`, 1 without): the creator regressor's plan
+    (creator_response.creator_regressor)."""
     p = post_spend(posts, contracts, end)
     n_posts = p.groupby("contract_id").size()
     k = contracts.set_index("contract_id")
     committed = pd.to_numeric(k["deliverables_committed"], errors="coerce").astype("float64")
     fee_per = (pd.to_numeric(k["fee_usd"]) / committed.where(committed > 0, np.nan)).fillna(0.0)
     w = weights if weights is not None else pd.Series(dtype="float64")
+    cw = campaign_weights if campaign_weights is not None else pd.Series(dtype="float64")
     p["effective_spend_usd"] = p["spend_usd"] * p["contract_id"].map(w).astype("float64").fillna(1.0)
     hist = (p.groupby(["date", "campaign_id", "platform"], as_index=False)
             [["spend_usd", "effective_spend_usd"]].sum())
@@ -340,8 +343,9 @@ def daily_spend(posts: pd.DataFrame, contracts: pd.DataFrame, campaigns: pd.Data
                 density = density[density.index >= first]
                 density = density / density.sum()
             per_day = left_uncontracted * density.reindex(days, fill_value=0.0).to_numpy()
+            c_weight = float(cw.get(str(cid), 1.0))
             for plat, share in overall_mix.items():
-                add(days, cid, plat, per_day * float(share), per_day * float(share))
+                add(days, cid, plat, per_day * float(share), per_day * float(share) * c_weight)
         if len(signed):
             for _, ct in signed.iterrows():
                 done = int(n_posts.get(ct["contract_id"], 0))
@@ -466,14 +470,15 @@ def spend_as_planned_on(posts: pd.DataFrame, contracts: pd.DataFrame, campaigns:
                         as_of: pd.Timestamp, horizon_days: int,
                         weights: pd.Series | None = None,
                         later_deliverables_after_days: int = 2,
-                        uncontracted_profile_bins: int = 10) -> pd.DataFrame:
+                        uncontracted_profile_bins: int = 10,
+                        campaign_weights: pd.Series | None = None) -> pd.DataFrame:
     """daily_spend as the brand would have built it on `as_of`: only contracts signed by then
     and posts published by then (a cross-validation origin sees the plan, not what followed)."""
     k = _signed_by(contracts, as_of)
     day = _utc_day(posts["published_at"])
     p = posts[day.notna() & (day <= as_of)]
     return daily_spend(p, k, campaigns, as_of, horizon_days, weights,
-                       later_deliverables_after_days, uncontracted_profile_bins)
+                       later_deliverables_after_days, uncontracted_profile_bins, campaign_weights)
 
 
 def planned_post_ids(posts: pd.DataFrame, contracts: pd.DataFrame, campaigns: pd.DataFrame,
