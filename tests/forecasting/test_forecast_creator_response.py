@@ -9,7 +9,9 @@ from roi_ml.forecasting import cv as fcv
 from roi_ml.forecasting.creator_response import (
     campaign_weights,
     contract_weights,
+    creator_and_objective_rates,
     creator_rates,
+    creator_regressor,
     creator_response_series,
     objective_factors,
     projection_error,
@@ -55,6 +57,11 @@ def test_conf_fallback_half_life_is_the_code_default():
                           .read_text())["forecasting"]["creator_response"]
     default = inspect.signature(response_kernel).parameters["fallback_half_life_days"].default
     assert conf["fallback_half_life_days"] == default == 3.0
+    # the joint fit's rounds: the shipped 1 wherever a caller leaves them out
+    rounds = {inspect.signature(f).parameters[k].default
+              for f, k in ((creator_and_objective_rates, "rounds"),
+                           (creator_regressor, "objective_rounds"))}
+    assert rounds == {conf["objective_rounds"]} == {1}
 
 
 def test_rates_per_creator_shrunk_toward_everyone():
@@ -84,31 +91,42 @@ def test_objective_factors_and_rates_without_the_objective_by_hand():
     # B2 (Y, conversion, Jan 9, K 0.8): spend 100, response 12 → ultimate 15
     # B3 (Y, conversion, Jan 2, K 1): spend 200, response 20 → ultimate 20
     # B4 (Y, no objective, Jan 10, K 0.5 < 0.6): left out
-    # ρ = 40 / 400 = 0.1
-    # f_awareness  = ((5 + 100·0.1) / (100 + 100)) / 0.1 = 0.075 / 0.1 = 0.75
-    # f_conversion = ((35 + 10) / (300 + 100)) / 0.1 = 0.1125 / 0.1 = 1.125
-    # rates with the objective taken out (spend counted as f_o · spend):
-    #   ρ_X = (5 + 10) / (0.75·100 + 100) = 15 / 175;  ρ_Y = (35 + 10) / (1.125·300 + 100) = 45 / 437.5
-    # without factors: ρ_X = 15 / 200, ρ_Y = 45 / 400
+    # B5 (Y, no objective, Jan 1, K 1): spend 100, response 30 → ultimate 30 (in ρ, in no f_o)
+    # ρ = 70 / 500 = 0.14
+    # f_awareness  = ((5 + 100·0.14) / (100 + 100)) / 0.14 = 0.095 / 0.14 = 19/28
+    # f_conversion = ((35 + 14) / (300 + 100)) / 0.14 = 0.1225 / 0.14 = 7/8
+    # rates with the objective taken out (spend counted as f_o · spend, 1 without objective):
+    #   ρ_X = (5 + 14) / (19/28·100 + 100) = 19 / (4700/28);
+    #   ρ_Y = (65 + 14) / (7/8·300 + 100 + 100) = 79 / 462.5
+    # without factors: ρ_X = 19 / 200, ρ_Y = 79 / 500
     kappa = np.array([0.5, 0.3, 0.2])
-    spend = pd.DataFrame({"post_id": ["B1", "B2", "B3", "B4"], "creator_id": ["X", "Y", "Y", "Y"],
-                          "date": [D("2026-01-01"), D("2026-01-09"), D("2026-01-02"), D("2026-01-10")],
-                          "spend_usd": [100.0, 100.0, 200.0, 500.0],
-                          "objective": pd.array(["awareness", "conversion", "conversion", None],
+    spend = pd.DataFrame({"post_id": ["B1", "B2", "B3", "B4", "B5"],
+                          "creator_id": ["X", "Y", "Y", "Y", "Y"],
+                          "date": [D("2026-01-01"), D("2026-01-09"), D("2026-01-02"), D("2026-01-10"),
+                                   D("2026-01-01")],
+                          "spend_usd": [100.0, 100.0, 200.0, 500.0, 100.0],
+                          "objective": pd.array(["awareness", "conversion", "conversion", None, None],
                                                 dtype="str")})
-    daily = pd.DataFrame({"post_id": ["B1", "B2", "B3", "B4"],
-                          "date": [D("2026-01-03"), D("2026-01-09"), D("2026-01-05"), D("2026-01-10")],
-                          "conversions": [5.0, 12.0, 20.0, 9.0]})
+    daily = pd.DataFrame({"post_id": ["B1", "B2", "B3", "B4", "B5"],
+                          "date": [D("2026-01-03"), D("2026-01-09"), D("2026-01-05"), D("2026-01-10"),
+                                   D("2026-01-02")],
+                          "conversions": [5.0, 12.0, 20.0, 9.0, 30.0]})
     f = objective_factors(daily, spend, D("2026-01-10"), kappa, 100.0, 0.6)
-    assert f.to_dict() == pytest.approx({"awareness": 0.75, "conversion": 1.125})
+    assert f.to_dict() == pytest.approx({"awareness": 19 / 28, "conversion": 7 / 8})
     rho, rates = creator_rates(daily, spend, D("2026-01-10"), kappa, 100.0, 0.6, factors=f)
-    assert rho == pytest.approx(0.1)
-    assert rates["X"] == pytest.approx(15 / 175) and rates["Y"] == pytest.approx(45 / 437.5)
+    assert rho == pytest.approx(0.14)
+    assert rates["X"] == pytest.approx(19 / (4700 / 28)) and rates["Y"] == pytest.approx(79 / 462.5)
     _, plain = creator_rates(daily, spend, D("2026-01-10"), kappa, 100.0, 0.6)
-    assert plain["X"] == pytest.approx(15 / 200) and plain["Y"] == pytest.approx(45 / 400)
-    # a contract's weight is ρ_c · f_o / ρ: K1 (X on an awareness campaign) (15/175)·0.75/0.1;
-    # K2 (Z, no rate: ρ) on a conversion campaign 1.125; K3 (Y) on a campaign whose objective
-    # has no factor ("reach": never seen) or none at all: ρ_Y / ρ
+    assert plain["X"] == pytest.approx(19 / 200) and plain["Y"] == pytest.approx(79 / 500)
+    # one round of the joint fit is exactly these two steps
+    rho1, rates1, f1 = creator_and_objective_rates(daily, spend, D("2026-01-10"), kappa, 100.0,
+                                                   0.6, rounds=1)
+    assert rho1 == pytest.approx(0.14)
+    assert f1.to_dict() == pytest.approx(f.to_dict())
+    assert rates1.to_dict() == pytest.approx(rates.to_dict())
+    # a contract's weight is ρ_c · f_o / ρ: K1 (X on an awareness campaign); K2 (Z, no rate: ρ)
+    # on a conversion campaign 7/8; K3 (Y) on a campaign whose objective has no factor
+    # ("reach": never seen) or none at all: ρ_Y / ρ
     campaigns = pd.DataFrame({"campaign_id": ["CA", "CC", "CR", "CN"],
                               "objective": pd.array(["awareness", "conversion", "reach", None],
                                                     dtype="str")})
@@ -116,16 +134,133 @@ def test_objective_factors_and_rates_without_the_objective_by_hand():
                               "creator_id": ["X", "Z", "Y", "Y"],
                               "campaign_id": ["CA", "CC", "CR", "CN"]})
     w = contract_weights(contracts, rates, rho, f, campaigns)
-    assert w.to_dict() == pytest.approx({"K1": (15 / 175) * 0.75 / 0.1, "K2": 1.125,
-                                         "K3": (45 / 437.5) / 0.1, "K4": (45 / 437.5) / 0.1})
+    rx, ry = 19 / (4700 / 28), 79 / 462.5
+    assert w.to_dict() == pytest.approx({"K1": rx * (19 / 28) / 0.14, "K2": 7 / 8,
+                                         "K3": ry / 0.14, "K4": ry / 0.14})
     # the budget not contracted yet weighs its campaign's factor (1 without one)
     assert campaign_weights(campaigns, f).to_dict() == pytest.approx(
-        {"CA": 0.75, "CC": 1.125, "CR": 1.0, "CN": 1.0})
+        {"CA": 19 / 28, "CC": 7 / 8, "CR": 1.0, "CN": 1.0})
     assert campaign_weights(campaigns, None).to_dict() == {"CA": 1.0, "CC": 1.0, "CR": 1.0,
                                                             "CN": 1.0}
     # no objective column: no factors (every weight as before)
     assert objective_factors(daily, spend.drop(columns="objective"), D("2026-01-10"), kappa,
                              100.0, 0.6).empty
+    assert creator_and_objective_rates(daily, spend.drop(columns="objective"), D("2026-01-10"),
+                                       kappa, 100.0, 0.6)[2] is None
+
+
+def _mature(rows):
+    """post_spend and post_daily of posts published Jan 1, all response on Jan 2 (mature by
+    Jan 10 with κ = 0.5, 0.3, 0.2): rows of (post_id, creator, objective, spend, response)."""
+    spend = pd.DataFrame({"post_id": [r[0] for r in rows], "creator_id": [r[1] for r in rows],
+                          "date": D("2026-01-01"), "spend_usd": [float(r[3]) for r in rows],
+                          "objective": pd.array([r[2] for r in rows], dtype="str")})
+    daily = pd.DataFrame({"post_id": [r[0] for r in rows], "date": D("2026-01-02"),
+                          "conversions": [float(r[4]) for r in rows]})
+    return spend, daily
+
+
+def test_creator_and_objective_rates_two_rounds_by_hand():
+    # m = 0. X: awareness 100 USD → 5, conversion 100 → 15; Y: conversion 200 → 20. ρ = 40/400 = 0.1
+    # round 1: f_aw = (5/100)/0.1 = 0.5, f_cv = (35/300)/0.1 = 7/6;
+    #          ρ_X = 20 / (0.5·100 + 7/6·100) = 0.12, ρ_Y = 20 / (7/6·200) = 3/35
+    # round 2: spend weighed by ρ_c/ρ (X 1.2, Y 6/7): f_aw = (5/120)/0.1 = 5/12,
+    #          f_cv = (35 / (120 + 6/7·200))/0.1 = 245/204;
+    #          ρ_X = 20 / (5/12·100 + 245/204·100) = 34/275, ρ_Y = 20 / (245/204·200) = 102/1225
+    spend, daily = _mature([("P1", "X", "awareness", 100, 5), ("P2", "X", "conversion", 100, 15),
+                            ("P3", "Y", "conversion", 200, 20)])
+    kappa = np.array([0.5, 0.3, 0.2])
+    rho, rates, f = creator_and_objective_rates(daily, spend, D("2026-01-10"), kappa, 0.0, 0.6,
+                                                rounds=1)
+    assert rho == pytest.approx(0.1)
+    assert f.to_dict() == pytest.approx({"awareness": 0.5, "conversion": 7 / 6})
+    assert rates.to_dict() == pytest.approx({"X": 0.12, "Y": 3 / 35})
+    _, rates, f = creator_and_objective_rates(daily, spend, D("2026-01-10"), kappa, 0.0, 0.6,
+                                              rounds=2)
+    assert f.to_dict() == pytest.approx({"awareness": 5 / 12, "conversion": 245 / 204})
+    assert rates.to_dict() == pytest.approx({"X": 34 / 275, "Y": 102 / 1225})
+    # the same second-round factors from objective_factors given the first round's rates
+    f2 = objective_factors(daily, spend, D("2026-01-10"), kappa, 0.0, 0.6,
+                           rates=pd.Series({"X": 0.12, "Y": 3 / 35}))
+    assert f2.to_dict() == pytest.approx({"awareness": 5 / 12, "conversion": 245 / 204})
+    with pytest.raises(ValueError, match="objective_rounds"):
+        creator_and_objective_rates(daily, spend, D("2026-01-10"), kappa, 0.0, 0.6, rounds=0)
+
+
+@pytest.mark.parametrize("awareness_effect", [1.0, 0.5])
+def test_joint_fit_tells_creators_and_objectives_apart(awareness_effect):
+    # A (0.05 conversions per dollar) works mostly awareness campaigns, B (0.15) mostly
+    # conversion ones; an awareness campaign multiplies a creator's rate by `awareness_effect`.
+    # Factors from the objectives' own spend blame awareness for A (and credit conversion for
+    # B); fitted together, ρ_c · f_o is each creator's true rate on each objective.
+    true = {"A": 0.05, "B": 0.15}
+    rows = []
+    for i, (c, obj) in enumerate([("A", "awareness")] * 3 + [("A", "conversion")]
+                                 + [("B", "awareness")] + [("B", "conversion")] * 3):
+        rate = true[c] * (awareness_effect if obj == "awareness" else 1.0)
+        rows.append((f"P{i}", c, obj, 100, 100 * rate))
+    spend, daily = _mature(rows)
+    kappa = np.array([0.5, 0.3, 0.2])
+
+    def implied(rounds):
+        _, rates, f = creator_and_objective_rates(daily, spend, D("2026-01-10"), kappa, 0.0, 0.6,
+                                                  rounds=rounds)
+        return {(c, o): rates[c] * f[o] for c in true for o in ("awareness", "conversion")}
+
+    want = {(c, o): true[c] * (awareness_effect if o == "awareness" else 1.0)
+            for c in true for o in ("awareness", "conversion")}
+    assert implied(50) == pytest.approx(want, rel=1e-3)
+    one = implied(1)
+    assert abs(one[("B", "awareness")] - want[("B", "awareness")]) > 0.1 * want[("B", "awareness")]
+
+
+def test_creator_regressor_projects_a_plan_at_its_campaigns_objective():
+    # One creator X: an awareness post (CA, Jan 1, 100 USD) brought 2 + 2 conversions, a
+    # conversion post (CC, Jan 5, 100 USD) 8 + 8 (κ = 0.5, 0.5 from them; max age 2 days).
+    # ρ = 20 / 200 = 0.1, m = 0: f_aw = (4/100)/0.1 = 0.4, f_cv = (16/100)/0.1 = 1.6,
+    # ρ_X = 20 / (0.4·100 + 1.6·100) = 0.1 (one creator: the same every round).
+    # X's signed contract on the awareness campaign CF, 1 deliverable of 100 USD launching Jan 22,
+    # is projected at ρ_X · f_aw = 0.04 per dollar: 4 conversions, 2 on Jan 22 and 2 on Jan 23;
+    # without the objective at ρ_X = 0.1: 5 and 5
+    campaigns = pd.DataFrame({
+        "campaign_id": ["CA", "CC", "CF"],
+        "objective": pd.array(["awareness", "conversion", "awareness"], dtype="str"),
+        "start_date": pd.to_datetime(["2026-01-01", "2026-01-05", "2026-01-21"]),
+        "end_date": pd.to_datetime(["2026-01-10", "2026-01-12", "2026-01-31"]),
+        "planned_budget_usd": [100.0, 100.0, 100.0], "planned_daily_spend_usd": [None, None, None]})
+    contracts = pd.DataFrame({
+        "contract_id": ["KA", "KC", "KF"], "campaign_id": ["CA", "CC", "CF"],
+        "creator_id": ["X", "X", "X"], "fee_usd": [100.0, 100.0, 100.0],
+        "product_cost_usd": [0.0, 0.0, 0.0], "management_overhead_usd": [0.0, 0.0, 0.0],
+        "deliverables_committed": pd.array([1, 1, 1], dtype="Int64"),
+        "deliverables_delivered": pd.array([1, 1, 0], dtype="Int64"),
+        "signed_date": pd.to_datetime(["2025-12-20", "2025-12-20", "2026-01-15"]),
+        "planned_launch_date": pd.to_datetime(["2026-01-01", "2026-01-05", "2026-01-22"])})
+    posts = pd.DataFrame({
+        "post_id": ["PA", "PC"], "contract_id": ["KA", "KC"], "creator_id": ["X", "X"],
+        "campaign_id": ["CA", "CC"], "platform": ["x", "x"],
+        "published_at": pd.to_datetime(["2026-01-01 12:00", "2026-01-05 12:00"]).tz_localize("UTC"),
+        "due_date": pd.to_datetime(["2026-01-01", "2026-01-05"])})
+    response = pd.DataFrame({"post_id": ["PA", "PA", "PC", "PC"],
+                             "date": pd.to_datetime(["2026-01-01", "2026-01-02", "2026-01-05",
+                                                     "2026-01-06"]),
+                             "conversions": [2.0, 2.0, 8.0, 8.0], "revenue": [0.0] * 4})
+    days = pd.date_range("2026-01-01", "2026-01-25")
+
+    def regressor(by_objective):
+        return creator_regressor(response, posts, contracts, campaigns, D("2026-01-20"), days, 5,
+                                 "conversions", 2, 0.0, 0.3, by_objective=by_objective)
+
+    on, off = regressor(True), regressor(False)
+    history = np.zeros(20)
+    history[[0, 1, 4, 5]] = [2, 2, 8, 8]
+    np.testing.assert_allclose(on, np.r_[history, [0, 2, 2, 0, 0]])
+    np.testing.assert_allclose(off, np.r_[history, [0, 5, 5, 0, 0]])
+    # a campaign plan without an objective column: as without the objective
+    np.testing.assert_allclose(creator_regressor(response, posts, contracts,
+                                                 campaigns.drop(columns="objective"),
+                                                 D("2026-01-20"), days, 5, "conversions", 2,
+                                                 0.0, 0.3), off)
 
 
 def test_open_post_prior_at_its_objective_factor():
@@ -416,3 +551,30 @@ def test_fold_errors_known_by_an_origin():
     r, phi = fcv.FoldRegressorErrors({10: 1.1, 30: 1.3}).known_by(40, 10)
     np.testing.assert_array_equal(r, [1.1, 1.3])
     assert phi is None
+
+
+def test_creator_regressor_before_any_post_is_zero_not_an_error():
+    # a programme whose first contract is signed but nothing is published yet: no response per
+    # dollar can be learnt (ρ = 0), the kernel falls back, the regressor is 0 throughout
+    campaigns = pd.DataFrame({"campaign_id": ["CF"], "objective": pd.array(["awareness"], dtype="str"),
+                              "start_date": pd.to_datetime(["2026-01-21"]),
+                              "end_date": pd.to_datetime(["2026-01-31"]),
+                              "planned_budget_usd": [100.0], "planned_daily_spend_usd": [None]})
+    contracts = pd.DataFrame({"contract_id": ["KF"], "campaign_id": ["CF"], "creator_id": ["X"],
+                              "fee_usd": [100.0], "product_cost_usd": [0.0],
+                              "management_overhead_usd": [0.0],
+                              "deliverables_committed": pd.array([1], dtype="Int64"),
+                              "deliverables_delivered": pd.array([0], dtype="Int64"),
+                              "signed_date": pd.to_datetime(["2026-01-15"]),
+                              "planned_launch_date": pd.to_datetime(["2026-01-22"])})
+    no_dates = pd.Series([], dtype="datetime64[ns]")
+    posts = pd.DataFrame({c: pd.array([], dtype="str") for c in
+                          ("post_id", "contract_id", "creator_id", "campaign_id", "platform")}
+                         | {"published_at": no_dates.dt.tz_localize("UTC"), "due_date": no_dates})
+    response = pd.DataFrame({"post_id": pd.array([], dtype="str"), "date": no_dates,
+                             "conversions": pd.Series([], dtype="float64"),
+                             "revenue": pd.Series([], dtype="float64")})
+    days = pd.date_range("2026-01-01", "2026-01-25")
+    x = creator_regressor(response, posts, contracts, campaigns, D("2026-01-20"), days, 5,
+                          "conversions", 2, 0.0, 0.3)
+    np.testing.assert_array_equal(x, np.zeros(len(days)))

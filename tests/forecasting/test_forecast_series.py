@@ -292,36 +292,20 @@ def test_uncontracted_budget_by_hand():
                                            "W": 100.0 * s})
 
 
-def test_contract_efficiency_by_hand():
-    # two contracts, one post each, both 2 days old on Jun 3 with decay 0.5: realised share
-    # 1 - 0.5^3 = 0.875. K1 post costs 100 -> R = 87.5, 7 touched conversions; K2 costs 100 ->
-    # R = 87.5, 0 conversions. mu = 7 / 175 = 0.04; m = 87.5:
-    # w_K1 = ((7 + 87.5*0.04) / (87.5 + 87.5)) / 0.04 = (10.5 / 175) / 0.04 = 1.5
-    # w_K2 = ((0 + 3.5) / 175) / 0.04 = 0.5
-    contracts = pd.DataFrame({"contract_id": ["K1", "K2"], "fee_usd": [100.0, 100.0],
-                              "product_cost_usd": [0.0, 0.0],
-                              "deliverables_committed": [1, 1]})
-    posts = pd.DataFrame({"post_id": ["P1", "P2"], "contract_id": ["K1", "K2"],
-                          "campaign_id": ["C", "C"], "platform": ["x", "x"],
-                          "published_at": pd.to_datetime(["2026-06-01", "2026-06-01"]).tz_localize("UTC"),
-                          "due_date": pd.to_datetime(["2026-06-01", "2026-06-01"])})
-    response = pd.DataFrame({"post_id": ["P1", "P1"], "date": pd.to_datetime(["2026-06-02", "2026-06-09"]),
-                             "conversions": [7.0, 100.0], "revenue": [70.0, 1000.0]})
-    w = fs.contract_efficiency(posts, contracts, response, pd.Timestamp("2026-06-03"), 0.5, 87.5)
-    assert w["K1"] == pytest.approx(1.5) and w["K2"] == pytest.approx(0.5)  # Jun 9 not seen yet
-    out = fs.daily_spend(posts, contracts, pd.DataFrame(columns=["campaign_id", "start_date",
-                                                                 "end_date"]),
-                         pd.Timestamp("2026-06-03"), 2, w)
-    assert out["effective_spend_usd"].sum() == pytest.approx(100 * 1.5 + 100 * 0.5)
-
-
 def test_the_budget_not_contracted_yet_weighs_its_campaigns_weight():
-    # as test_daily_spend_history_and_plan_by_hand: C1's open budget 100 over Jun 3-4 weighs
-    # 0.5, K1's 100 left weighs 2, C2's budget 200 (no contract) weighs 1 (no weight given):
-    # effective 100·0.5 + 100·2 + 200·1 = 450; spend_usd unchanged (400)
+    # as test_daily_spend_history_and_plan_by_hand: C1's open budget 100 over Jun 3-4, K1's 100
+    # left, C2's budget 200 (no contract). Campaign weight C1 0.5 alone: 100·0.5 + 100 + 200 =
+    # 350; contract weight K1 2 alone: 100 + 100·2 + 200 = 500 (each weight lands on its own
+    # rows); both: 100·0.5 + 100·2 + 200 = 450. spend_usd is unchanged (400)
     campaigns, contracts, posts = _plan()
-    out = fs.daily_spend(posts, contracts, campaigns, D2, horizon_days=4,
-                         weights=pd.Series({"K1": 2.0}), campaign_weights=pd.Series({"C1": 0.5}))
-    fut = out[out["is_planned"]]
-    assert fut["spend_usd"].sum() == pytest.approx(400.0)
-    assert fut["effective_spend_usd"].sum() == pytest.approx(450.0)
+
+    def effective(**weights):
+        out = fs.daily_spend(posts, contracts, campaigns, D2, horizon_days=4, **weights)
+        fut = out[out["is_planned"]]
+        assert fut["spend_usd"].sum() == pytest.approx(400.0)
+        return fut["effective_spend_usd"].sum()
+
+    assert effective(campaign_weights=pd.Series({"C1": 0.5})) == pytest.approx(350.0)
+    assert effective(weights=pd.Series({"K1": 2.0})) == pytest.approx(500.0)
+    assert effective(weights=pd.Series({"K1": 2.0}),
+                     campaign_weights=pd.Series({"C1": 0.5})) == pytest.approx(450.0)

@@ -12,9 +12,11 @@ response r_t of the history. Its future is projected post by post (the actuaries
                κ(a) = Σ_p R_p(a) / Σ_p Σ_{a'<A} R_p(a')
     K(a)       = Σ_{a' ≤ a} κ(a')            developed share at age a
     ρ          response per dollar of the mature posts: Σ_p Σ_a R_p(a) / Σ_p spend_p
-    f_o        the same per campaign objective o, relative to ρ (objective_factors): awareness
-               campaigns bring fewer conversions per dollar, and fewer purchases among them
-    ρ_c        the same per creator, spend counted as f_o · spend (creator_rates)
+    f_o        the same per campaign objective o, relative to ρ, its posts' spend weighed by
+               their creators' ρ_c / ρ (objective_factors): awareness campaigns bring fewer
+               conversions per dollar, and fewer purchases among them
+    ρ_c        the same per creator, spend counted as f_o · spend (creator_rates); f_o and ρ_c
+               fitted together by alternating the two (creator_and_objective_rates)
     post p of creator c on a campaign with objective o, published at age a_p on the origin T,
     O_p its response so far:
       prior_p  = ρ_c · f_o · spend_p
@@ -57,12 +59,15 @@ def response_kernel(post_daily: pd.DataFrame, published: pd.Series, origin: pd.T
     a_max = int(max_age_days)
     if a_max < 1:
         raise ValueError("max_age_days must be >= 1 (conf forecasting.creator_response.max_age_days)")
-    pub = post_daily["post_id"].map(published)
-    age = (post_daily["date"] - pub).dt.days
-    mature = pub <= origin - pd.Timedelta(days=a_max)
-    ok = mature & (age >= 0) & (age < a_max) & (post_daily["date"] <= origin)
-    w = np.bincount(age[ok].to_numpy("int64"), weights=post_daily.loc[ok, column].to_numpy("float64"),
-                    minlength=a_max)[:a_max]
+    w = np.zeros(a_max)
+    if len(post_daily) and len(published):   # a programme with no post yet: the fallback
+        pub = post_daily["post_id"].map(published)
+        age = (post_daily["date"] - pub).dt.days
+        mature = pub <= origin - pd.Timedelta(days=a_max)
+        ok = mature & (age >= 0) & (age < a_max) & (post_daily["date"] <= origin)
+        w = np.bincount(age[ok].to_numpy("int64"),
+                        weights=post_daily.loc[ok, column].to_numpy("float64"),
+                        minlength=a_max)[:a_max]
     if w.sum() <= 0:
         w = 0.5 ** (np.arange(a_max) / float(fallback_half_life_days))
     return w / w.sum()
@@ -84,38 +89,66 @@ def _ultimate(post_daily: pd.DataFrame, post_spend: pd.DataFrame, origin: pd.Tim
                      s=np.where(ok, ps["spend_usd"].to_numpy("float64"), 0.0))
 
 
+def _pooled_rate(u: pd.DataFrame) -> float:
+    """ρ = Σ u ÷ Σ s (0 without developed spend)."""
+    total_s = float(u["s"].sum())
+    return float(u["u"].sum()) / total_s if total_s > 0 else 0.0
+
+
+def _factor_of(objectives: pd.Series, factors: pd.Series | None) -> np.ndarray:
+    """f_o of each row's objective (1 without factors, an objective or a factor for it)."""
+    if factors is None or factors.empty:
+        return np.ones(len(objectives))
+    return objectives.astype("str").map(factors).astype("float64").fillna(1.0).to_numpy()
+
+
+def _shrunk_sums(keys: pd.Series, u: np.ndarray, s: np.ndarray, shrinkage_usd: float,
+                 rho: float) -> pd.Series:
+    """key -> (U_k + m·ρ) ÷ (S_k + m) over the rows with a key."""
+    by = pd.DataFrame({"k": keys.astype("str").to_numpy(), "u": u, "s": s})[keys.notna().to_numpy()]
+    by = by.groupby("k")[["u", "s"]].sum()
+    return (by["u"] + shrinkage_usd * rho) / (by["s"] + shrinkage_usd)
+
+
+def _objective_step(u: pd.DataFrame, rho: float, shrinkage_usd: float,
+                    rates: pd.Series | None) -> pd.Series:
+    """f_o given creator rates (None: every creator at ρ), module docstring."""
+    if "objective" not in u.columns or rho <= 0:
+        return pd.Series(dtype="float64")
+    rel = (np.ones(len(u)) if rates is None else
+           u["creator_id"].astype("str").map(rates).astype("float64").fillna(rho).to_numpy() / rho)
+    return _shrunk_sums(u["objective"], u["u"].to_numpy(), u["s"].to_numpy() * rel,
+                        shrinkage_usd, rho) / rho
+
+
+def _creator_step(u: pd.DataFrame, rho: float, shrinkage_usd: float,
+                  factors: pd.Series | None) -> pd.Series:
+    """ρ_c given objective factors (None: every objective at 1), module docstring."""
+    f = _factor_of(u["objective"], factors) if "objective" in u.columns else np.ones(len(u))
+    return _shrunk_sums(u["creator_id"], u["u"].to_numpy(), u["s"].to_numpy() * f,
+                        shrinkage_usd, rho)
+
+
 def objective_factors(post_daily: pd.DataFrame, post_spend: pd.DataFrame,
                       origin: pd.Timestamp, kappa: np.ndarray, shrinkage_usd: float,
-                      min_developed: float, column: str = "conversions") -> pd.Series:
+                      min_developed: float, column: str = "conversions",
+                      rates: pd.Series | None = None) -> pd.Series:
     """objective -> f_o: the ultimate response per dollar of the posts of campaigns with that
     objective, relative to all posts', shrunk toward 1 (module docstring):
 
-        f_o = ((U_o + m·ρ) / (S_o + m)) / ρ
+        f_o = ((U_o + m·ρ) / (S̃_o + m)) / ρ,   S̃_o = Σ_{p in o} (ρ_c(p) / ρ) · spend_p
 
     (awareness campaigns bring fewer conversions per dollar, and fewer of them purchases,
-    than conversion campaigns: a plan of awareness campaigns is projected at their rate).
-    post_spend: post_id, date, spend_usd, objective (posts without one are left out of the
-    objectives' sums, not of ρ). Empty when nothing is developed yet."""
+    than conversion campaigns). Without creator `rates` every creator counts at ρ (S̃_o is the
+    objective's spend); with them, the objective's posts are weighed by how good their
+    creators are, so an objective worked mostly by weak creators is not blamed for them.
+    post_spend: post_id, creator_id, date, spend_usd, objective (posts without one are left
+    out of the objectives' sums, not of ρ). Empty without an objective column or developed
+    response."""
     if "objective" not in post_spend.columns:
         return pd.Series(dtype="float64")
     u = _ultimate(post_daily, post_spend, origin, kappa, min_developed, column)
-    total_s = float(u["s"].sum())
-    if total_s <= 0 or u.empty:
-        return pd.Series(dtype="float64")
-    rho = float(u["u"].sum()) / total_s
-    if rho <= 0:
-        return pd.Series(dtype="float64")
-    by = u.assign(objective=u["objective"].astype("str")).loc[u["objective"].notna()] \
-        .groupby("objective")[["u", "s"]].sum()
-    return ((by["u"] + shrinkage_usd * rho) / (by["s"] + shrinkage_usd)) / rho
-
-
-def _factor_of(post_spend: pd.DataFrame, factors: pd.Series | None) -> np.ndarray:
-    """f_o of each post's objective (1 without factors, objective or a factor for it)."""
-    if factors is None or factors.empty or "objective" not in post_spend.columns:
-        return np.ones(len(post_spend))
-    return (post_spend["objective"].astype("str").map(factors).astype("float64")
-            .fillna(1.0).to_numpy())
+    return _objective_step(u, _pooled_rate(u), shrinkage_usd, rates)
 
 
 def creator_rates(post_daily: pd.DataFrame, post_spend: pd.DataFrame, origin: pd.Timestamp,
@@ -134,13 +167,35 @@ def creator_rates(post_daily: pd.DataFrame, post_spend: pd.DataFrame, origin: pd
     u = _ultimate(post_daily, post_spend, origin, kappa, min_developed, column)
     if u.empty:
         return 0.0, pd.Series(dtype="float64")
-    total_s = float(u["s"].sum())
-    rho = float(u["u"].sum() / total_s) if total_s > 0 else 0.0
-    by = pd.DataFrame({"creator_id": u["creator_id"].astype("str").to_numpy(),
-                       "u": u["u"].to_numpy(), "s": u["s"].to_numpy() * _factor_of(u, factors)}
-                      ).groupby("creator_id")[["u", "s"]].sum()
-    rates = (by["u"] + shrinkage_usd * rho) / (by["s"] + shrinkage_usd)
-    return rho, rates
+    rho = _pooled_rate(u)
+    return rho, _creator_step(u, rho, shrinkage_usd, factors)
+
+
+def creator_and_objective_rates(post_daily: pd.DataFrame, post_spend: pd.DataFrame,
+                                origin: pd.Timestamp, kappa: np.ndarray, shrinkage_usd: float,
+                                min_developed: float, column: str = "conversions",
+                                rounds: int = 1) -> tuple[float, pd.Series, pd.Series | None]:
+    """(ρ, ρ_c, f_o) fitted together: the response per dollar of creator c on a campaign with
+    objective o is ρ_c · f_o. Alternates `objective_factors` (given the creators' rates) and
+    `creator_rates` (given the factors), starting from every creator at ρ, `rounds` times
+    (iterative proportional fitting of the two margins; 1 round: the factors from the
+    objectives' own spend). A creator's quality and the objectives they work on are then told
+    apart as far as the creators work on more than one objective. f_o is None without an
+    objective column."""
+    u = _ultimate(post_daily, post_spend, origin, kappa, min_developed, column)
+    if u.empty:
+        return 0.0, pd.Series(dtype="float64"), None
+    rho = _pooled_rate(u)
+    if "objective" not in u.columns:
+        return rho, _creator_step(u, rho, shrinkage_usd, None), None
+    if int(rounds) < 1:
+        raise ValueError(f"rounds must be >= 1, got {rounds} "
+                         "(conf forecasting.creator_response.objective_rounds)")
+    rates = None
+    for _ in range(int(rounds)):
+        factors = _objective_step(u, rho, shrinkage_usd, rates)
+        rates = _creator_step(u, rho, shrinkage_usd, factors)
+    return rho, rates, factors
 
 
 def contract_weights(contracts: pd.DataFrame, rates: pd.Series, rho: float,
@@ -164,10 +219,9 @@ def campaign_weights(campaigns: pd.DataFrame, factors: pd.Series | None) -> pd.S
     """campaign_id -> f_o of its objective (1 without one or without a factor for it): the
     weight of its budget not contracted yet (series.daily_spend)."""
     ids = campaigns["campaign_id"].astype("str")
-    if factors is None or factors.empty or "objective" not in campaigns.columns:
+    if "objective" not in campaigns.columns:
         return pd.Series(1.0, index=ids)
-    return pd.Series(campaigns["objective"].astype("str").map(factors).astype("float64")
-                     .fillna(1.0).to_numpy(), index=ids)
+    return pd.Series(_factor_of(campaigns["objective"], factors), index=ids)
 
 
 def creator_response_series(post_daily: pd.DataFrame, post_spend: pd.DataFrame,
@@ -180,7 +234,8 @@ def creator_response_series(post_daily: pd.DataFrame, post_spend: pd.DataFrame,
     post_daily: post_id, date, <column> (response by conversion day; dates after `origin` are
     ignored); post_spend: post_id, creator_id, date (publishing day), spend_usd (posts
     published after `origin` are ignored); planned_spend: spend per day of `days` weighted by
-    its creators' rates (ρ_c / ρ: effective_spend_usd; only the days after `origin` are used);
+    its creators' rates and its campaigns' objectives (ρ_c · f_o / ρ; the budget not contracted
+    yet f_o: effective_spend_usd; only the days after `origin` are used);
     kappa, rho, rates: response_kernel and creator_rates at `origin`; factors: their objective
     factors (an open post's prior is then ρ_c · f_o · spend; post_spend has an objective
     column). Aligned with `days`."""
@@ -205,7 +260,8 @@ def creator_response_series(post_daily: pd.DataFrame, post_spend: pd.DataFrame,
         resp = pd_.groupby("post_id")[column].sum()
         observed = o["post_id"].astype("str").map(resp).fillna(0.0).to_numpy("float64")
         rate = o["creator_id"].astype("str").map(rates).astype("float64").fillna(rho).to_numpy()
-        prior = rate * _factor_of(o, factors) * o["spend_usd"].to_numpy("float64")
+        f = _factor_of(o["objective"], factors) if "objective" in o.columns else 1.0
+        prior = rate * f * o["spend_usd"].to_numpy("float64")
         left = 1.0 - cum[np.clip(a, 0, a_max - 1)]
         remaining = left * (observed + left * prior)
         ages = a[:, None] + h_off[None, :]                    # age on each future day
@@ -231,11 +287,12 @@ def creator_regressor(post_response: pd.DataFrame, posts: pd.DataFrame, contract
                       min_developed: float, fallback_half_life_days: float = 3.0,
                       later_deliverables_after_days: int = 2,
                       uncontracted_profile_bins: int = 10,
-                      by_objective: bool = True) -> np.ndarray:
+                      by_objective: bool = True, objective_rounds: int = 1) -> np.ndarray:
     """The total series' creator regressor on `days` as the brand would build it on `origin`:
     the response observed by then, the open posts' projected tails, and the plan (contracts
     signed and posts published by `origin`) at its creators' rates and, with `by_objective`,
-    its campaigns' objective factors. post_response: post_id, date, conversions, revenue
+    its campaigns' objective factors (fitted together in `objective_rounds` rounds:
+    creator_and_objective_rates). post_response: post_id, date, conversions, revenue
     (series.touched_by_post)."""
     from roi_ml.forecasting import series as fs
 
@@ -249,10 +306,8 @@ def creator_regressor(post_response: pd.DataFrame, posts: pd.DataFrame, contract
     resp = post_response.assign(post_id=post_response["post_id"].astype("str"))
     published = ps.set_index("post_id")["date"]
     kappa = response_kernel(resp, published, origin, max_age_days, metric, fallback_half_life_days)
-    factors = (objective_factors(resp, ps, origin, kappa, shrinkage_usd, min_developed, metric)
-               if "objective" in ps.columns else None)
-    rho, rates = creator_rates(resp, ps, origin, kappa, shrinkage_usd, min_developed, metric,
-                               factors)
+    rho, rates, factors = creator_and_objective_rates(resp, ps, origin, kappa, shrinkage_usd,
+                                                      min_developed, metric, objective_rounds)
     weights = contract_weights(contracts, rates, rho, factors, campaigns)
     plan = fs.spend_as_planned_on(posts, contracts, campaigns, origin, horizon_days, weights,
                                   later_deliverables_after_days, uncontracted_profile_bins,

@@ -132,33 +132,6 @@ def post_spend(posts: pd.DataFrame, contracts: pd.DataFrame, end: pd.Timestamp) 
     return p
 
 
-def contract_efficiency(posts: pd.DataFrame, contracts: pd.DataFrame, post_response: pd.DataFrame,
-                        as_of: pd.Timestamp, decay: float, shrinkage_usd: float) -> pd.Series:
-    """contract_id -> weight of its spend: its creator-touched conversions per dollar so far,
-    relative to all contracts', shrunk toward 1:
-
-        w_k = ((T_k + m · μ) / (R_k + m)) / μ,   μ = Σ T / Σ R
-
-    T_k: conversions by `as_of` of journeys whose last creator touch is a post of k; R_k: the
-    part of k's spend whose response has had time to arrive, Σ_posts spend · (1 − decay^(age+1))
-    (age in days at `as_of`, the adstock kernel's share realised); m = shrinkage_usd. A contract
-    without a post yet weighs 1."""
-    p = post_spend(posts, contracts, as_of)
-    if p.empty:
-        return pd.Series(dtype="float64")
-    age = (as_of - p["date"]).dt.days.clip(lower=0).to_numpy("float64")
-    p["realised_usd"] = p["spend_usd"] * (1 - decay ** (age + 1))
-    r = post_response[post_response["date"] <= as_of]
-    touched = r.groupby("post_id")["conversions"].sum()
-    p["touched"] = p["post_id"].astype("str").map(touched).fillna(0.0).astype("float64")
-    by = p.groupby("contract_id")[["touched", "realised_usd"]].sum()
-    total_r = by["realised_usd"].sum()
-    if total_r <= 0 or by["touched"].sum() <= 0:
-        return pd.Series(1.0, index=by.index)
-    mu = by["touched"].sum() / total_r
-    return ((by["touched"] + shrinkage_usd * mu) / (by["realised_usd"] + shrinkage_usd)) / mu
-
-
 def touched_outcomes(journeys: pd.DataFrame, journey_touches: pd.DataFrame, posts: pd.DataFrame,
                      start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
     """date, campaign_id, platform, conversions, revenue of converting journeys by their last
@@ -282,8 +255,8 @@ def daily_spend(posts: pd.DataFrame, contracts: pd.DataFrame, campaigns: pd.Data
     `uncontracted_profile_bins` parts of their run (0: evenly)). With `weights`
     (contract_id -> weight, creator_response.contract_weights) also effective_spend_usd = spend ×
     weight (1 for a contract without one; the budget not contracted yet weighs its campaign's
-    `campaign_weights`, 1 without): the creator regressor's plan
-    (creator_response.creator_regressor)."""
+    `campaign_weights`, 1 without; the column is there when either is given): the creator
+    regressor's plan (creator_response.creator_regressor)."""
     p = post_spend(posts, contracts, end)
     n_posts = p.groupby("contract_id").size()
     k = contracts.set_index("contract_id")
@@ -377,7 +350,7 @@ def daily_spend(posts: pd.DataFrame, contracts: pd.DataFrame, campaigns: pd.Data
         out = pd.concat([hist, fut], ignore_index=True)
     else:
         out = hist
-    if weights is None:
+    if weights is None and campaign_weights is None:
         out = out.drop(columns="effective_spend_usd")
     out["campaign_id"] = out["campaign_id"].astype("str")
     out["platform"] = out["platform"].astype("str")

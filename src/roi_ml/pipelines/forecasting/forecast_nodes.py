@@ -150,7 +150,8 @@ def _total_regressor(post_response: pd.DataFrame, posts: pd.DataFrame, contracts
                              params["horizon_days"], metric, int(cr["max_age_days"]),
                              float(cr["shrinkage_usd"]), float(cr["min_developed"]),
                              float(cr["fallback_half_life_days"]), _later_after(params),
-                             _profile_bins(params), bool(cr.get("by_objective", True)))
+                             _profile_bins(params), bool(cr.get("by_objective", True)),
+                             int(cr.get("objective_rounds", 1)))
 
 
 def _later_after(params: dict[str, Any]) -> int:
