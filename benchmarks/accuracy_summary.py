@@ -26,6 +26,18 @@ def cv_figure(project: Path, metric: str, column: str) -> float:
     return float(row.iloc[0]) if len(row) else float("nan")
 
 
+def cv_windows_in_band(project: Path, low: float = 0.70, high: float = 0.90) -> str:
+    """How many of the CV folds' windows (both metrics) the shipped interval covers within
+    [low, high] on their own: "k of n" ("–" without the per-fold column)."""
+    c = pd.read_parquet(project / "data" / "08_reporting" / "forecast_cv_results.parquet")
+    column = "cv_fold_full_coverages_all_days"
+    if c.empty or column not in c.columns:
+        return "–"
+    values = [float(v) for text in c.loc[c["selected"].astype(bool), column]
+              for v in str(text).split(",") if v and v != "nan"]
+    return f"{sum(low <= v <= high for v in values)} of {len(values)}"
+
+
 def rows(project: Path) -> dict[str, str]:
     e = json.loads((project / "data" / "08_reporting" / "evaluation.json").read_text())
     att, fc, cs, k = e["attribution"], e["forecasting"], e["creator_scoring"], e["kpis"]
@@ -62,6 +74,7 @@ def rows(project: Path) -> dict[str, str]:
             pair(conv["coverage"], rev["coverage"], ".3f"),
         "6 · CV MASE conversions / revenue": cv("cv_mase"),
         "6 · CV coverage of the shipped interval, every day": cv("cv_full_coverage_all_days"),
+        "6 · CV windows (folds × metrics) whose own coverage is in 0.70–0.90": cv_windows_in_band(project),
         "6 · pacing, live campaigns: mean abs. error of projected final spend, inside the interval":
             pacing(fc["pacing"], "", "live_campaigns"),
         "6 · pacing, planned campaigns: the same": pacing(fc["pacing"], "planned_", "planned_campaigns"),

@@ -202,6 +202,10 @@ def test_creator_response_cv_measures_the_plans_projection_error():
     # ended by its origin (45 + 7 <= 52), so the shipped interval is scored on it alone
     assert 0.0 <= row["cv_full_coverage"] <= 1.0
     assert 0.0 <= row["cv_full_coverage_all_days"] <= 1.0
+    # per fold: the first fold had no fold ended by its origin (nan), the second is the mean
+    per_fold = [float(v) for v in row["cv_fold_full_coverages_all_days"].split(",")]
+    assert np.isnan(per_fold[0]) and per_fold[1] == pytest.approx(row["cv_full_coverage_all_days"],
+                                                                  abs=1e-4)
     # K2, signed after the first origin for a campaign whose budget (600) K1 had used up, is
     # outside that origin's plan: counting every post (regressor_plan_only false) raises the
     # first fold's realised ÷ projected ratio

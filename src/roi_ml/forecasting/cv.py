@@ -179,7 +179,11 @@ def tune(dates: pd.DatetimeIndex, y: np.ndarray, spend: np.ndarray, base: Prophe
                            "cv_full_coverage": r.full_coverage,
                            "cv_full_coverage_all_days": r.full_coverage_all_days,
                            "cv_fold_interval_scales": ",".join(f"{f['interval_scale']:.4g}"
-                                                               for f in r.folds)}
+                                                               for f in r.folds),
+                           # each fold's 56-day window on its own: how far one window's
+                           # coverage strays from the mean (nan: no fold ended by its origin)
+                           "cv_fold_full_coverages_all_days": ",".join(
+                               f"{f['full_coverage_all_days']:.4g}" for f in r.folds)}
                           for r in results])
     best = min(results, key=lambda r: (np.inf if np.isnan(r.mase) else r.mase))
     return best, table
