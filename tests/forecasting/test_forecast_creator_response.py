@@ -133,7 +133,7 @@ def test_objective_factors_and_rates_without_the_objective_by_hand():
     contracts = pd.DataFrame({"contract_id": ["K1", "K2", "K3", "K4"],
                               "creator_id": ["X", "Z", "Y", "Y"],
                               "campaign_id": ["CA", "CC", "CR", "CN"]})
-    w = contract_weights(contracts, rates, rho, f, campaigns)
+    w = contract_weights(contracts, rates, rho, campaign_weights(campaigns, f))
     rx, ry = 19 / (4700 / 28), 79 / 462.5
     assert w.to_dict() == pytest.approx({"K1": rx * (19 / 28) / 0.14, "K2": 7 / 8,
                                          "K3": ry / 0.14, "K4": ry / 0.14})

@@ -199,16 +199,16 @@ def creator_and_objective_rates(post_daily: pd.DataFrame, post_spend: pd.DataFra
 
 
 def contract_weights(contracts: pd.DataFrame, rates: pd.Series, rho: float,
-                     factors: pd.Series | None = None,
-                     campaigns: pd.DataFrame | None = None) -> pd.Series:
+                     by_campaign: pd.Series | None = None) -> pd.Series:
     """contract_id -> ρ_c · f_o / ρ of its creator and its campaign's objective (ρ_c = ρ for a
-    creator without a rate, f_o = 1 without objective factors): the weight that turns a
-    contract's planned spend into `effective_spend_usd` (series.daily_spend)."""
+    creator without a rate; f_o from `by_campaign`, campaign_id -> f_o as `campaign_weights`
+    gives it, 1 without): the weight that turns a contract's planned spend into
+    `effective_spend_usd` (series.daily_spend)."""
     ids = contracts["contract_id"].astype("str")
     f = np.ones(len(contracts))
-    if factors is not None and not factors.empty and campaigns is not None:
-        f = campaign_weights(campaigns, factors).reindex(
-            contracts["campaign_id"].astype("str")).fillna(1.0).to_numpy("float64")
+    if by_campaign is not None:
+        f = by_campaign.reindex(contracts["campaign_id"].astype("str")).fillna(1.0) \
+            .to_numpy("float64")
     if rho <= 0:
         return pd.Series(f, index=ids)
     r = contracts["creator_id"].astype("str").map(rates).astype("float64").fillna(rho)
@@ -308,10 +308,11 @@ def creator_regressor(post_response: pd.DataFrame, posts: pd.DataFrame, contract
     kappa = response_kernel(resp, published, origin, max_age_days, metric, fallback_half_life_days)
     rho, rates, factors = creator_and_objective_rates(resp, ps, origin, kappa, shrinkage_usd,
                                                       min_developed, metric, objective_rounds)
-    weights = contract_weights(contracts, rates, rho, factors, campaigns)
-    plan = fs.spend_as_planned_on(posts, contracts, campaigns, origin, horizon_days, weights,
+    by_campaign = campaign_weights(campaigns, factors)
+    plan = fs.spend_as_planned_on(posts, contracts, campaigns, origin, horizon_days,
+                                  contract_weights(contracts, rates, rho, by_campaign),
                                   later_deliverables_after_days, uncontracted_profile_bins,
-                                  campaign_weights(campaigns, factors))
+                                  by_campaign)
     planned = fs.spend_for_series(plan, fs.SERIES_TOTAL, days, "effective_spend_usd")
     return creator_response_series(resp, ps, days, origin, planned, kappa, rho, rates, metric,
                                    factors)

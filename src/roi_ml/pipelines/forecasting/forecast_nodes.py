@@ -172,8 +172,8 @@ def tune_forecast_models(forecast_history: pd.DataFrame, forecast_spend: pd.Data
     """Rolling-origin CV of every spec of conf forecasting.cv.grid on the total series, per
     metric: series, metric, the grid's settings, cv_mase, cv_coverage, cv_naive_mase,
     cv_full_coverage and cv_full_coverage_all_days (the shipped interval; creator_response
-    only; per fold in cv_fold_full_coverages_all_days), cv_folds, selected, and the folds' regressor projection errors
-    (cv_regressor_ratios, cv_regressor_dispersions). Empty (with a log line) when the history
+    only; per fold in cv_fold_full_coverages_all_days), cv_folds, selected, and the folds'
+    regressor projection errors (cv_regressor_ratios, cv_regressor_dispersions). Empty (with a log line) when the history
     is shorter than the CV needs."""
     cv, horizon = params["cv"], params["horizon_days"]
     holidays = holidays_frame(params.get("holidays"))
